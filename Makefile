@@ -1,0 +1,57 @@
+# OpenSIL — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint format bench install messages clean-db help
+
+help:
+	@echo "make demo   - install everything, start PostgreSQL, load demo data, serve on http://127.0.0.1:8000/"
+	@echo "make test   - run the whole test suite (embedded PostgreSQL, Debian's chromium for browser tests)"
+	@echo "make lint   - ruff, djlint, migrations check, mypy on strict modules"
+	@echo "make bench  - benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+$(STAMP): requirements/dev.lock pyproject.toml package-lock.json | $(UV)
+	$(UV) pip install --python $(BIN)/python --quiet --require-hashes -r requirements/dev.lock
+	$(UV) pip install --python $(BIN)/python --quiet --no-deps -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sil demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint sil --lint
+	SIL_TESTING=1 $(BIN)/sil makemigrations --check --dry-run
+	$(BIN)/mypy --strict sil/env.py sil/core/db sil/core/middleware.py sil/core/health.py
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+messages: $(STAMP)
+	cd sil && ../$(BIN)/sil makemessages -l en --no-obsolete --ignore 'testing/*'
+	cd sil && ../$(BIN)/sil compilemessages
+
+# Regenerate the hash-pinned lock files after changing dependencies in pyproject.toml.
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -o requirements/main.lock -q
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 -o requirements/dev.lock -q

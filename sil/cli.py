@@ -1,0 +1,191 @@
+"""The `sil` command: Django management plus the processes OpenSIL runs.
+
+    sil demo                  set up and run the demo (database, data, web server, worker)
+    sil serve                 web server (gunicorn) on SIL_BIND, default 127.0.0.1:8000
+    sil worker                background worker (procrastinate)
+    sil migrate               apply database migrations
+    sil refdata load DIR      load official reference files (ISTAT, ESCO, ATECO…)
+    sil offices import FILE   load CPIs and job desks with their municipalities
+    sil createoperator …      create an operator with office and role
+    sil apitoken create USER  issue an API token
+    sil db start|stop|status|url   the embedded PostgreSQL
+    sil <django command> …    any other Django management command
+
+With DATABASE_URL unset, PostgreSQL runs embedded under SIL_DATA_DIR (default ./var): whoever
+starts it stops it on exit.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+# Commands that never touch the database: no reason to start it for them.
+_NO_DB = {"help", "--help", "-h", "version", "--version", "makemessages", "compilemessages"}
+
+
+def _manage(argv: Sequence[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sil.settings")
+    os.environ.setdefault("SIL_PROCESS", "cli")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sil", *argv])
+
+
+def _ensure_database() -> object | None:
+    """Start embedded PostgreSQL when no DATABASE_URL is given; return it if we started it."""
+    if os.environ.get("DATABASE_URL"):
+        return None
+    from sil.core.db.embedded import ensure_running
+
+    server, started = ensure_running()
+    if started:
+        print(f"PostgreSQL (embedded) started on 127.0.0.1:{server.port}, data in {server.pgdata}")
+        return server
+    return None
+
+
+def _stop_database(server: object | None) -> None:
+    if server is not None:
+        server.stop()  # type: ignore[attr-defined]
+        print("PostgreSQL (embedded) stopped.")
+
+
+def _gunicorn_command() -> list[str]:
+    from sil.env import env_int, env_str
+
+    workers = env_int("SIL_WEB_WORKERS", max(2, (os.cpu_count() or 1) + 1))
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "sil.wsgi:application",
+        "--bind",
+        env_str("SIL_BIND", "127.0.0.1:8000"),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(env_int("SIL_WEB_THREADS", 4)),
+        "--timeout",
+        str(env_int("SIL_WEB_TIMEOUT", 60)),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        env_str("SIL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "sil", "procrastinate", "worker"]
+
+
+def _run_children(commands: dict[str, tuple[list[str], dict[str, str]]]) -> int:
+    """Run processes side by side until one exits or Ctrl-C; then stop them all."""
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    for name, (cmd, extra_env) in commands.items():
+        env = {**os.environ, **extra_env}
+        children[name] = subprocess.Popen(cmd, env=env)  # noqa: S603
+    status = 0
+    try:
+        while True:
+            for name, child in children.items():
+                code = child.poll()
+                if code is not None:
+                    print(f"{name} exited with status {code}; stopping the others.")
+                    return code
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nStopping…")
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children.values():
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return status
+
+
+def serve() -> int:
+    return _run_children({"web": (_gunicorn_command(), {"SIL_PROCESS": "web"})})
+
+
+def worker() -> int:
+    return _run_children({"worker": (_worker_command(), {"SIL_PROCESS": "worker"})})
+
+
+def demo() -> int:
+    os.environ["SIL_DEMO"] = "1"
+    _manage(["migrate", "--no-input", "-v", "0"])
+    _manage(["collectstatic", "--no-input", "-v", "0"])
+    _manage(["demo_setup"])
+    from sil.env import env_str
+
+    bind = env_str("SIL_BIND", "127.0.0.1:8000")
+    print(f"\nOpenSIL demo at http://{bind}/  (Ctrl-C to stop)\n")
+    _manage(["demo_accounts"])
+    return _run_children(
+        {
+            "web": (_gunicorn_command(), {"SIL_PROCESS": "web", "SIL_WEB_WORKERS": "3"}),
+            "worker": (_worker_command(), {"SIL_PROCESS": "worker"}),
+        }
+    )
+
+
+def db(argv: Sequence[str]) -> int:
+    from sil.core.db.embedded import ensure_running, from_environment
+
+    action = argv[0] if argv else "status"
+    server = from_environment()
+    if action == "start":
+        ensure_running(server)
+        print(f"running on 127.0.0.1:{server.port} (stop it with: sil db stop)")
+    elif action == "stop":
+        server.stop()
+        print("stopped")
+    elif action == "status":
+        print("running" if server.is_running() else "stopped")
+        return 0 if server.is_running() else 3
+    elif action == "url":
+        print(server.url())
+    else:
+        print("usage: sil db start|stop|status|url", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else "help"
+    if command == "db":
+        sys.exit(db(args[1:]))
+    if command in _NO_DB:
+        if command in {"help", "--help", "-h"} and len(args) == 1:
+            print(__doc__)
+            return
+        _manage(args)
+        return
+    server = _ensure_database()
+    code = 0
+    try:
+        if command == "serve":
+            code = serve()
+        elif command == "worker":
+            code = worker()
+        elif command == "demo":
+            code = demo()
+        else:
+            _manage(args)
+    except KeyboardInterrupt:
+        code = 130
+    except SystemExit as exc:  # management commands exit with their own status
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        _stop_database(server)
+    sys.exit(code)

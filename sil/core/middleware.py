@@ -1,0 +1,93 @@
+"""Request-wide concerns: request ids, audit context, no caching of personal pages."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+import pghistory
+from django.http import HttpRequest, HttpResponse
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True
+
+
+class RequestIdMiddleware:
+    """Accept a sane X-Request-ID from the proxy or make one; echo it back."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR is the proxy's address behind a load balancer; gunicorn's
+    # forwarded_allow_ips decides whether X-Forwarded-For is trusted there.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class AuditContextMiddleware:
+    """Every database change made during a request carries who, office, IP and request id."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        context = {
+            "request_id": getattr(request, "request_id", ""),
+            "ip": client_ip(request),
+            "url": request.path,
+            "method": request.method,
+        }
+        if user is not None and user.is_authenticated:
+            context["user"] = user.pk
+            context["username"] = user.get_username()
+            office = getattr(user, "current_office_id", None)
+            if office:
+                context["office"] = office
+        with pghistory.context(**context):
+            return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages shown to a signed-in user hold personal data: no browser or proxy may keep them."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,315 @@
+"""OpenSIL settings: one module, configured by environment variables (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from sil.env import env_bool, env_int, env_list, env_path, env_str, parse_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env_path("SIL_DATA_DIR", Path.cwd() / "var")
+NODE_MODULES = env_path("SIL_NODE_MODULES", BASE_DIR / "node_modules")
+
+# Demo mode: demo accounts, a demo login banner, insecure cookies over plain http on loopback.
+DEMO = env_bool("SIL_DEMO", False)
+DEBUG = env_bool("SIL_DEBUG", False)
+TESTING = env_bool("SIL_TESTING", False)
+# Which process we are: web requests get a short statement timeout, batch jobs a long one.
+PROCESS = env_str("SIL_PROCESS", "web")
+
+
+def _secret_key() -> str:
+    key = env_str("SIL_SECRET_KEY")
+    if key:
+        return key
+    if not (DEMO or DEBUG or TESTING):
+        raise ImproperlyConfigured("SIL_SECRET_KEY must be set outside demo and development mode")
+    path = DATA_DIR / "secret-key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("SIL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("SIL_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("SIL_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "csp",
+    "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    "procrastinate.contrib.django",
+    "sil.core",
+    "sil.territory",
+    "sil.classifications",
+    "sil.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sil.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "sil.accounts.middleware.OperatorMFARequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "sil.core.middleware.AuditContextMiddleware",
+    "sil.core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "sil.urls"
+WSGI_APPLICATION = "sil.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sil.core.context_processors.shell",
+            ],
+            # Unknown variables render as this marker in tests so they fail loudly.
+            "string_if_invalid": "!!MISSING:%s!!" if TESTING else "",
+        },
+    }
+]
+
+# --- database --------------------------------------------------------------------------
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    _db = parse_database_url(_database_url)
+else:
+    # Embedded PostgreSQL (started by the `sil` command or the test plugin, never here).
+    _password_file = DATA_DIR / "pg-password"
+    _db = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "sil",
+        "USER": "postgres",
+        "PASSWORD": _password_file.read_text().strip() if _password_file.exists() else "",
+        "HOST": "127.0.0.1",
+        "PORT": str(env_int("SIL_DB_PORT", 54329)),
+        "OPTIONS": {},
+    }
+_statement_timeout_ms = env_int("SIL_DB_STATEMENT_TIMEOUT_MS", 10_000 if PROCESS == "web" else 0)
+_db_options = dict(_db["OPTIONS"])  # type: ignore[call-overload]
+_db_options.setdefault("options", f"-c statement_timeout={_statement_timeout_ms}")
+_db["OPTIONS"] = _db_options
+_db["CONN_MAX_AGE"] = env_int("SIL_DB_CONN_MAX_AGE", 60)
+_db["CONN_HEALTH_CHECKS"] = True
+_db["TEST"] = {"NAME": env_str("SIL_TEST_DB_NAME", "test_sil")}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth ------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+ACCOUNT_ADAPTER = "sil.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"} if not TESTING else False
+ACCOUNT_FORMS = {"login": "sil.accounts.forms.LoginForm"}
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env_str("SIL_MFA_ISSUER", "OpenSIL")
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO or DEBUG or TESTING
+
+AXES_FAILURE_LIMIT = env_int("SIL_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIL_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_ENABLE_ADMIN = True
+
+# --- sessions and transport security (OWASP ASVS L2, V3) -------------------------------
+HTTPS = env_bool("SIL_HTTPS", not (DEMO or DEBUG or TESTING))
+SESSION_COOKIE_AGE = env_int("SIL_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_NAME = "__Host-sil_session" if HTTPS else "sil_session"
+CSRF_COOKIE_NAME = "__Host-sil_csrftoken" if HTTPS else "sil_csrftoken"
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SIL_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap Italia's components set style attributes from JavaScript.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- i18n ------------------------------------------------------------------------------
+LANGUAGE_CODE = "it"
+LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "sil" / "locale"]
+TIME_ZONE = "Europe/Rome"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "sil_language"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- static files: Bootstrap Italia and htmx straight from node_modules ---------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [
+    ("bootstrap-italia", NODE_MODULES / "bootstrap-italia" / "dist"),
+    ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# --- REST API --------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "sil.core.api.MFASessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("SIL_API_ANON_RATE", "30/minute"),
+        "user": env_str("SIL_API_USER_RATE", "1200/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OpenSIL API",
+    "DESCRIPTION": "REST API of OpenSIL, the Sistema Informativo Lavoro.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# --- background work -------------------------------------------------------------------
+WORKER_HEARTBEAT_STALE_SECONDS = env_int("SIL_WORKER_STALE_SECONDS", 120)
+
+# --- e-mail ----------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("SIL_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("SIL_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("SIL_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SIL_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("SIL_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("SIL_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("SIL_EMAIL_FROM", "OpenSIL <noreply@opensil.invalid>")
+
+# --- logging ---------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "sil.core.middleware.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("SIL_LOG_LEVEL", "INFO")},
+    "loggers": {"procrastinate": {"level": "WARNING"}},
+}
+
+# --- OpenSIL ---------------------------------------------------------------------------
+SIL_REGION_NAME = env_str("SIL_REGION_NAME", "Regione Campania" if DEMO else "Regione")
+SIL_REFDATA_DIR = env_str("SIL_REFDATA_DIR")

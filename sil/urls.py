@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from sil.core import views as core_views
+
+urlpatterns = [
+    path("", include("sil.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("allauth.urls")),
+    path("operatori/", include("sil.accounts.urls")),
+    path("operatori/territorio/", include("sil.territory.urls")),
+    path("operatori/admin/", admin.site.urls),
+    path("api/v1/", include("sil.core.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "OpenSIL"
+admin.site.site_title = "OpenSIL"
