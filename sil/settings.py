@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sil.territory",
     "sil.classifications",
     "sil.accounts",
+    "sil.people",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("operatori/", include("sil.accounts.urls")),
     path("operatori/territorio/", include("sil.territory.urls")),
+    path("operatori/persone/", include("sil.people.urls")),
     path("operatori/admin/", admin.site.urls),
     path("api/v1/", include("sil.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
