@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint sil --lint
 	SIL_TESTING=1 $(BIN)/sil makemigrations --check --dry-run
-	$(BIN)/mypy --strict sil/env.py sil/core/db sil/core/middleware.py sil/core/health.py
+	SIL_TESTING=1 $(BIN)/mypy --strict sil/env.py sil/core/db sil/core/middleware.py sil/core/health.py sil/core/fiscal_code.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .

