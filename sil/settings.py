@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import pghistory
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # Before allauth: its templates (account/, mfa/, allauth/elements/) override allauth's.
+    "sil.accounts",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -67,7 +70,6 @@ INSTALLED_APPS = [
     "sil.core",
     "sil.territory",
     "sil.classifications",
-    "sil.accounts",
     "sil.people",
 ]
 
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "sil.accounts.middleware.SessionLifetimeMiddleware",
     "sil.accounts.middleware.OperatorMFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -139,6 +142,16 @@ _db["TEST"] = {"NAME": env_str("SIL_TEST_DB_NAME", "test_sil")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every web and worker process (allauth's TOTP replay protection, axes and
+# rate limits must not be per-process): a table in the same PostgreSQL.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sil_cache",
+        "TIMEOUT": 300,
+    }
+}
+
 # --- auth ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -169,9 +182,14 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"} if not TESTING else False
 ACCOUNT_FORMS = {"login": "sil.accounts.forms.LoginForm"}
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "sil.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = env_str("SIL_MFA_ISSUER", "OpenSIL")
+# One 30-second step either side: phones' clocks drift (ASVS 2.8.1 allows a short window).
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+# Sensitive account changes (password, second factors) ask for the password again after 5 min.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO or DEBUG or TESTING
 
@@ -186,7 +204,9 @@ AXES_ENABLE_ADMIN = True
 # --- sessions and transport security (OWASP ASVS L2, V3) -------------------------------
 HTTPS = env_bool("SIL_HTTPS", not (DEMO or DEBUG or TESTING))
 SESSION_COOKIE_AGE = env_int("SIL_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout (ASVS 3.3.2) ...
+# ... and an absolute one: sign in again after this many hours (SessionLifetimeMiddleware).
+SESSION_MAX_AGE_HOURS = env_int("SIL_SESSION_MAX_HOURS", 12)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -208,11 +228,14 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # Bootstrap Italia's bundle creates empty <style> elements and fills them through the
+        # CSSOM (not governed by CSP): allow exactly the empty content, by its hash.
+        "style-src": ["'self'", "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
         # Bootstrap Italia's components set style attributes from JavaScript.
         "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
+        # Bootstrap Italia's stylesheet embeds the VideoJS icon font as a data: URI.
+        "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -254,9 +277,13 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # --- REST API --------------------------------------------------------------------------
+# Systems authenticate with a token (`sil apitoken create`), browsers with their session (only
+# once an operator has a second factor). Rates are read at request time (sil.core.api).
+# Throttle counters live in the default cache: with several web processes, give them a shared
+# cache (CACHES) or each process counts on its own.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "sil.core.api.TokenAuthentication",
         "sil.core.api.MFASessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -264,24 +291,51 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "sil.core.api.AnonRateThrottle",
+        "sil.core.api.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("SIL_API_ANON_RATE", "30/minute"),
         "user": env_str("SIL_API_USER_RATE", "1200/minute"),
     },
 }
+# Swagger UI must come from our own origin (CSP default-src 'self'): from the npm package
+# swagger-ui-dist when installed, or from SIL_SWAGGER_UI_DIST (a URL under our own origin).
+# Without either, /api/docs/ renders a plain list of the operations (sil.core.api).
+_swagger_ui_dir = NODE_MODULES / "swagger-ui-dist"
+if _swagger_ui_dir.is_dir():
+    STATICFILES_DIRS.append(("swagger-ui", _swagger_ui_dir))
+SWAGGER_UI_DIST = env_str(
+    "SIL_SWAGGER_UI_DIST", STATIC_URL + "swagger-ui" if _swagger_ui_dir.is_dir() else ""
+)
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenSIL API",
     "DESCRIPTION": "REST API of OpenSIL, the Sistema Informativo Lavoro.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "core/img/favicon.svg",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+if SWAGGER_UI_DIST:
+    SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = SWAGGER_UI_DIST
 
 # --- background work -------------------------------------------------------------------
+# procrastinate: tasks live in each app's tasks.py (autodiscovered); `sil worker` runs them.
 WORKER_HEARTBEAT_STALE_SECONDS = env_int("SIL_WORKER_STALE_SECONDS", 120)
+# Retention of what the nightly purge removes (sil.core.tasks.purge_expired).
+SIL_LOGIN_LOG_RETENTION_DAYS = env_int("SIL_LOGIN_LOG_RETENTION_DAYS", 180)
+SIL_JOB_RETENTION_DAYS = env_int("SIL_JOB_RETENTION_DAYS", 30)
+
+# --- audit -----------------------------------------------------------------------------
+# Change history by database triggers: inserts, updates (bulk ones too) and deletes of every
+# tracked model; history rows cannot be updated or deleted.
+PGHISTORY_DEFAULT_TRACKERS = (
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
+PGHISTORY_APPEND_ONLY = True
 
 # --- e-mail ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("SIL_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

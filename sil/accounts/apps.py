@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "sil.accounts"
     label = "accounts"
     verbose_name = _("Utenze")
+
+    def ready(self) -> None:
+        from sil.accounts import receivers  # noqa: F401

@@ -29,11 +29,16 @@ class Role(models.TextChoices):
 
 
 class SilUserManager(UserManager["User"]):
+    # Kept out of migrations: a migration must never import app code.
+    use_in_migrations = False
+
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)
 
 
-@pghistory.track()
+# The history of personal data must never hold password hashes; last_login changes at every
+# sign-in and would flood the history with noise.
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """One account. Operators sign in with e-mail, password and a second factor."""
 

@@ -2,10 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from sil.people.api import PersonViewSet
 from sil.territory.api import MunicipalityViewSet, OfficeViewSet
 
 router = DefaultRouter()
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("offices", OfficeViewSet, basename="office")
+router.register("people", PersonViewSet, basename="person")
 
 urlpatterns = router.urls

@@ -42,9 +42,11 @@ class MunicipalityQuerySet(models.QuerySet["Municipality"]):
         return self.filter(valid_to__isnull=True)
 
     def valid_on(self, day: dt.date) -> MunicipalityQuerySet:
+        # valid_to is the last day of validity (ANPR's "data soppressione": the successor
+        # starts the day after), hence inclusive.
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
 
 
@@ -61,7 +63,7 @@ class Municipality(models.Model):
     # The sigla as the source gives it: abolished comuni may name provinces that no longer exist.
     province_code = models.CharField(_("sigla provincia"), max_length=2, blank=True)
     valid_from = models.DateField(_("istituito il"), null=True, blank=True)
-    valid_to = models.DateField(_("soppresso il"), null=True, blank=True)
+    valid_to = models.DateField(_("valido fino al"), null=True, blank=True)
     latitude = models.FloatField(_("latitudine"), null=True, blank=True)
     longitude = models.FloatField(_("longitudine"), null=True, blank=True)
 
@@ -93,6 +95,14 @@ class Municipality(models.Model):
         return self.valid_to is None
 
 
+class CountryQuerySet(models.QuerySet["Country"]):
+    def valid_on(self, day: dt.date) -> CountryQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
 class Country(models.Model):
     """A foreign state with its Z code, as used in fiscal codes."""
 
@@ -100,7 +110,11 @@ class Country(models.Model):
     name = models.CharField(_("denominazione"), max_length=200)
     name_en = models.CharField(_("denominazione inglese"), max_length=200, blank=True)
     valid_from = models.DateField(_("valido dal"), null=True, blank=True)
-    valid_to = models.DateField(_("soppresso il"), null=True, blank=True)
+    valid_to = models.DateField(_("valido fino al"), null=True, blank=True)
+    # A few states are no longer in use but have no end date (e.g. Hong Kong, Z221).
+    is_active = models.BooleanField(_("in uso"), default=True)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,63 @@
+"""`sil demo_setup`: the demo region, idempotently.
+
+1. reference data: from SIL_REFDATA_DIR, else from shared/data beside the repository, else from
+   the installed packages;
+2. the Campania-like region: 46 CPIs over the real comuni of AV, BN, CE, NA, SA, a few job
+   desks and the regional office (through the same code path as `sil offices import`);
+3. the demo people and operators, when the apps providing them are installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from sil.core.commands import InputErrors
+from sil.territory.demo import do_setup_demo_offices
+
+FOLLOW_UPS = ["demo_people", "demo_operators"]
+
+
+def refdata_directory() -> Path | None:
+    configured = getattr(settings, "SIL_REFDATA_DIR", "")
+    if configured:
+        return Path(configured)
+    beside = Path(settings.BASE_DIR).parent / "shared" / "data"
+    return beside if beside.is_dir() else None
+
+
+class Command(BaseCommand):
+    help = "Prepara la regione dimostrativa (dati di riferimento, CPI, sportelli, persone)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verbosity = options["verbosity"]
+        directory = refdata_directory()
+        source = str(directory) if directory else _("pacchetti installati")
+        if verbosity:
+            self.stdout.write(_("Dati di riferimento da: %s") % source)
+        load_args = ["load", str(directory)] if directory else ["load", "--packages"]
+        call_command(
+            "refdata", *load_args, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr
+        )
+        try:
+            result = do_setup_demo_offices()
+        except InputErrors as exc:
+            raise CommandError("\n".join(exc.messages)) from exc
+        if verbosity:
+            self.stdout.write(
+                _("Uffici dimostrativi: %(c)d creati, %(u)d aggiornati, %(s)d invariati.")
+                % {
+                    "c": result.offices.created,
+                    "u": result.offices.updated,
+                    "s": result.offices.unchanged,
+                }
+            )
+        available = get_commands()
+        for name in FOLLOW_UPS:
+            if name in available:
+                call_command(name, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)

@@ -1,0 +1,84 @@
+"""`sil refdata load [DIR | --packages] [--dry-run]`: reference data in one transaction.
+
+DIR holds files in the formats of shared/data (recognised by name, see sil/territory/refdata.py
+and sil/classifications/refdata.py); without DIR, the data comes from the installed packages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from sil.classifications import refdata as classifications
+from sil.core.commands import ErrorLog, Step, SyncResult
+from sil.territory import refdata as territory
+
+
+class Command(BaseCommand):
+    help = "Carica i dati di riferimento (ISTAT, Belfiore, ATECO, CP, ESCO, titoli di studio)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        load = actions.add_parser("load", help=_("carica da una cartella o dai pacchetti"))
+        load.add_argument("directory", nargs="?", help=_("cartella con i file (es. shared/data)"))
+        load.add_argument("--packages", action="store_true", help=_("usa i pacchetti installati"))
+        load.add_argument("--dry-run", action="store_true", help=_("valida soltanto"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        directory = options["directory"]
+        if directory and options["packages"]:
+            raise CommandError(_("Indicare una cartella oppure --packages, non entrambi."))
+        errors = ErrorLog()
+        steps = self.prepare(Path(directory) if directory else None, errors)
+        if errors:
+            raise CommandError(
+                _("Dati non validi: %(n)d errori, nulla è stato scritto.\n%(list)s")
+                % {"n": len(errors), "list": "\n".join(errors.messages)}
+            )
+        if options["dry_run"]:
+            self.stdout.write(
+                _("Validazione riuscita: %d tabelle pronte al caricamento.") % len(steps)
+            )
+            return
+        results: list[SyncResult] = []
+        with transaction.atomic():
+            bar = tqdm(steps, desc=_("Dati di riferimento"), unit=_("tabella"), disable=None)
+            for label, step in bar:
+                bar.set_postfix_str(label)
+                results.append(step())
+        self.print_summary(results, options["verbosity"])
+
+    def prepare(self, directory: Path | None, errors: ErrorLog) -> list[Step]:
+        if directory is None:
+            t_data = territory.read_packages(errors)
+            c_data = classifications.read_packages(errors)
+            return [*territory.plan(t_data), *classifications.plan(c_data)]
+        if not directory.is_dir():
+            raise CommandError(_("%s: cartella non trovata") % directory)
+        t_data = territory.read_directory(directory, errors)
+        c_data = classifications.read_directory(directory, errors)
+        steps = [*territory.plan(t_data), *classifications.plan(c_data)]
+        if not steps and not errors:
+            raise CommandError(_("%s: nessun file di riferimento riconosciuto") % directory)
+        return steps
+
+    def print_summary(self, results: list[SyncResult], verbosity: int) -> None:
+        if verbosity < 1:
+            return
+        headers = [_("Tabella"), _("Creati"), _("Aggiornati"), _("Invariati"), _("Totale")]
+        rows = [
+            [r.table, str(r.created), str(r.updated), str(r.unchanged), str(r.total)]
+            for r in results
+        ]
+        widths = [max(len(line[i]) for line in [headers, *rows]) for i in range(len(headers))]
+        for line in [headers, ["-" * w for w in widths], *rows]:
+            cells = [
+                line[0].ljust(widths[0]),
+                *(c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)),
+            ]
+            self.stdout.write("  ".join(cells))

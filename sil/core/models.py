@@ -1,0 +1,81 @@
+"""Shared models of the kernel: the access log of reads of personal data."""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import BrinIndex
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Consultazione")
+    LIST = "list", _("Elenco")
+    EXPORT = "export", _("Esportazione")
+    PRINT = "print", _("Stampa")
+    API = "api", _("Consultazione via API")
+    API_LIST = "api_list", _("Elenco via API")
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    def for_object(self, obj: models.Model) -> AccessLogQuerySet:
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+    def by_user(self, user_id: int) -> AccessLogQuerySet:
+        return self.filter(user_id=user_id)
+
+
+class AccessLog(models.Model):
+    """Who read which personal record, when, from where and why (GDPR accountability).
+
+    Append-only in the database: a trigger refuses UPDATE and DELETE, whatever the client.
+    Rows are written by sil.core.audit.log_access, never by hand.
+    """
+
+    at = models.DateTimeField(_("data e ora"), default=timezone.now)
+    # No database constraint and no cascade: the log outlives the account, and SET NULL
+    # would be an UPDATE, which the trigger refuses. `username` keeps the name readable.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utente"),
+    )
+    username = models.CharField(_("nome utente"), max_length=254, blank=True)
+    # The office the operator was acting for; a plain id keeps core free of our other apps.
+    office_id = models.BigIntegerField(_("ufficio"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("indirizzo IP"), null=True, blank=True)
+    request_id = models.CharField(_("id richiesta"), max_length=64, blank=True)
+    path = models.CharField(_("percorso"), max_length=500, blank=True)
+    action = models.CharField(_("azione"), max_length=10, choices=AccessAction.choices)
+    object_type = models.CharField(_("tipo di dato"), max_length=100)
+    object_id = models.CharField(_("id del dato"), max_length=64)
+    fields = ArrayField(
+        models.CharField(max_length=100), verbose_name=_("campi"), default=list, blank=True
+    )
+    special = models.BooleanField(_("categorie particolari"), default=False)
+    purpose = models.CharField(_("finalità"), max_length=200, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accesso a dati personali")
+        verbose_name_plural = _("accessi a dati personali")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="accesslog_object_at"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at"),
+            BrinIndex(fields=["at"], name="accesslog_at_brin"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,19 @@
+"""Reads of the registry used by other apps (they never query Person directly)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sil.core import fiscal_code as cf
+from sil.people.models import Person, PersonQuerySet
+
+
+def people_for_operator(user: Any) -> PersonQuerySet:
+    """The people the operator may see (scoped by office)."""
+    return Person.objects.for_operator(user)
+
+
+def person_by_fiscal_code(code: str, *, user: Any = None) -> Person | None:
+    """The person with this fiscal code; with `user`, only if the operator may see it."""
+    people = Person.objects.all() if user is None else Person.objects.for_operator(user)
+    return people.filter(fiscal_code=cf.normalise(code)).first()

@@ -1,0 +1,202 @@
+"""Operators' pages on the registry: list and search, detail, registration, edit.
+
+Every query of people goes through Person.objects.for_operator(request.user); every read of
+personal data is written to the access log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from sil.core.audit import log_access
+from sil.core.permissions import visible_office_ids
+from sil.people.actions import EDITABLE_FIELDS, PersonResult, do_register_person, do_update_person
+from sil.people.forms import PersonForm, PersonSearchForm
+from sil.people.models import Person
+from sil.territory.models import Office, OfficeKind
+
+PAGE_SIZE = 25
+
+View = Callable[..., HttpResponse]
+
+
+def operator_required(view: View) -> View:
+    """Signed-in operators (or superusers) only; everyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (getattr(user, "is_operator", False) or user.is_superuser):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _offices_for_filter(user: Any) -> QuerySet[Office]:
+    ids = visible_office_ids(user)
+    offices = Office.objects.order_by("name", "id")
+    if ids is None:
+        return offices.filter(kind=OfficeKind.CPI, is_active=True)
+    return offices.filter(id__in=sorted(ids))
+
+
+def _list_url() -> str:
+    return reverse("people:person_list")
+
+
+@operator_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None, offices=_offices_for_filter(request.user))
+    people = Person.objects.for_operator(request.user)
+    query = ""
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"]
+        if form.cleaned_data["office"] is not None:
+            people = people.filter(competent_office=form.cleaned_data["office"])
+        people = people.search(query)
+    if not query:
+        people = people.order_by("last_name", "first_name", "id")
+    people = people.select_related("competent_office", "residence_municipality")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_access(request, page.object_list, action="list")
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "querystring": querystring.urlencode(),
+            "breadcrumbs": [(_("Scrivania"), reverse("core:home")), (_("Persone"), None)],
+        },
+    )
+
+
+@operator_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.for_operator(request.user).with_places(), pk=pk)
+    log_access(request, person)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "breadcrumbs": [
+                (_("Scrivania"), reverse("core:home")),
+                (_("Persone"), _list_url()),
+                (person.full_name, None),
+            ],
+        },
+    )
+
+
+def _report(request: HttpRequest, result: PersonResult, done: str) -> None:
+    messages.success(request, done)
+    for warning in result.warnings:
+        messages.warning(request, warning.message)
+
+
+def _after_write(request: HttpRequest, person: Person) -> HttpResponse:
+    if Person.objects.for_operator(request.user).filter(pk=person.pk).exists():
+        return redirect("people:person_detail", pk=person.pk)
+    messages.info(
+        request,
+        _("La persona è di competenza di un altro ufficio e non compare nel tuo elenco."),
+    )
+    return redirect("people:person_list")
+
+
+@operator_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["fiscal_code"]
+        existing = Person.objects.filter(fiscal_code=code).first()
+        if existing is not None:
+            visible = Person.objects.for_operator(request.user).filter(pk=existing.pk).exists()
+            message = (
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Una persona con questo codice fiscale è già registrata."),
+                    reverse("people:person_detail", args=[existing.pk]),
+                    _("Apri la scheda"),
+                )
+                if visible
+                else _(
+                    "Una persona con questo codice fiscale è già registrata presso un altro "
+                    "ufficio."
+                )
+            )
+            form.add_action_errors(ValidationError({"fiscal_code": [message]}))
+        else:
+            try:
+                result = do_register_person(form.cleaned_data, by=request.user)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                _report(request, result, _("Persona registrata."))
+                return _after_write(request, result.person)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "title": _("Nuova persona"),
+            "breadcrumbs": [
+                (_("Scrivania"), reverse("core:home")),
+                (_("Persone"), _list_url()),
+                (_("Nuova persona"), None),
+            ],
+        },
+    )
+
+
+@operator_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.for_operator(request.user).with_places(), pk=pk)
+    initial = {"fiscal_code": person.fiscal_code}
+    initial.update({name: getattr(person, name) for name in EDITABLE_FIELDS})
+    form = PersonForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.fields}
+        try:
+            result = do_update_person(person, data, by=request.user)
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            _report(request, result, _("Dati della persona aggiornati."))
+            return _after_write(request, result.person)
+    elif request.method == "GET":
+        log_access(request, person)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("Modifica dati di %(name)s") % {"name": person.full_name},
+            "breadcrumbs": [
+                (_("Scrivania"), reverse("core:home")),
+                (_("Persone"), _list_url()),
+                (person.full_name, reverse("people:person_detail", args=[person.pk])),
+                (_("Modifica"), None),
+            ],
+        },
+    )

@@ -1,0 +1,107 @@
+"""axe-core on the shared layout and typical pages: zero violations allowed."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.accounts.factories import PASSWORD, OfficeFactory, make_operator
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# WCAG 2.1 A and AA rules (plus axe's best practices that matter to AgID audits).
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+def check(axe, page, what: str) -> None:
+    # Axe is injected with page.evaluate (DevTools protocol), which CSP does not govern.
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.response["passes"], f"{what}: axe did not run"
+    violations = results.response["violations"]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} → "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+        for v in violations
+    )
+    assert violations == [], f"{what}: {len(violations)} axe violation(s)\n{report}"
+
+
+def sign_in(page, email, secret):
+    page.goto("/account/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Accedi", exact=True).click()
+    page.get_by_label("Codice").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Verifica").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_login_page(page, axe):
+    page.goto("/account/login/")
+    check(axe, page, "login")
+    # The error state too: invalid credentials.
+    page.get_by_label("Email").fill("nobody@example.it")
+    page.get_by_label("Password").fill("wrong-password-123")
+    page.get_by_role("button", name="Accedi", exact=True).click()
+    expect(page.locator(".alert-danger")).to_be_visible()
+    check(axe, page, "login with errors")
+
+
+def test_mfa_and_enrolment_pages(page, axe):
+    user, _ = make_operator()
+    page.goto("/account/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Accedi", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/account/2fa/totp/activate/$"))
+    check(axe, page, "TOTP enrolment")
+
+
+def test_signed_in_pages(page, axe):
+    OfficeFactory(name="CPI di Caserta", code="CPI-CE")
+    OfficeFactory(region=True, name="Regione Campania", code="REG-CAM")
+    user, secret = make_operator(
+        totp=True, office=OfficeFactory(name="CPI di Napoli", code="CPI-NA")
+    )
+    sign_in(page, user.email, secret)
+    check(axe, page, "home")
+    page.goto("/operatori/territorio/uffici/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check(axe, page, "office list")
+    page.goto("/account/password/change/")
+    check(axe, page, "password change form")
+    page.goto("/account/2fa/")
+    check(axe, page, "MFA overview")
+    # The mobile layout (collapsed navigation).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    check(axe, page, "home (mobile)")
+
+
+def test_office_edit_form(page, axe):
+    from django.urls import NoReverseMatch, reverse
+
+    from sil.accounts.models import Role
+
+    office = OfficeFactory(name="CPI di Avellino", code="CPI-AV")
+    try:
+        url = reverse("territory:office_edit", args=[office.pk])
+    except NoReverseMatch:
+        pytest.skip("the office edit form does not exist yet")
+    region = OfficeFactory(region=True, name="Regione Campania", code="REG-CAM")
+    user, secret = make_operator(totp=True, role=Role.ADMIN, office=region, is_staff=True)
+    sign_in(page, user.email, secret)
+    page.goto(url)
+    expect(page.locator("main form")).to_be_visible()
+    check(axe, page, "office edit form")
+    page.goto(reverse("territory:office_detail", args=[office.pk]))
+    check(axe, page, "office detail")
