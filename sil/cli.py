@@ -160,8 +160,15 @@ def db(argv: Sequence[str]) -> int:
     return 0
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM (systemd, a container runtime, `kill`) takes the same path as Ctrl-C, so
+    # children are stopped and the embedded database shut down cleanly.
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _terminate)
     command = args[0] if args else "help"
     if command == "db":
         sys.exit(db(args[1:]))

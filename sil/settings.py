@@ -42,6 +42,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("SIL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SIL_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SIL_SITE_URL", "http://127.0.0.1:8000")
+# Load balancers whose X-Forwarded-For we believe, for the client IP in audit trails.
+SIL_TRUSTED_PROXIES = env_list("SIL_TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -299,15 +301,8 @@ REST_FRAMEWORK = {
         "user": env_str("SIL_API_USER_RATE", "1200/minute"),
     },
 }
-# Swagger UI must come from our own origin (CSP default-src 'self'): from the npm package
-# swagger-ui-dist when installed, or from SIL_SWAGGER_UI_DIST (a URL under our own origin).
-# Without either, /api/docs/ renders a plain list of the operations (sil.core.api).
-_swagger_ui_dir = NODE_MODULES / "swagger-ui-dist"
-if _swagger_ui_dir.is_dir():
-    STATICFILES_DIRS.append(("swagger-ui", _swagger_ui_dir))
-SWAGGER_UI_DIST = env_str(
-    "SIL_SWAGGER_UI_DIST", STATIC_URL + "swagger-ui" if _swagger_ui_dir.is_dir() else ""
-)
+# Swagger UI is served from our own origin (CSP default-src 'self'), from npm's swagger-ui-dist.
+STATICFILES_DIRS.append(("swagger-ui", NODE_MODULES / "swagger-ui-dist"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenSIL API",
     "DESCRIPTION": "REST API of OpenSIL, the Sistema Informativo Lavoro.",
@@ -316,9 +311,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "core/img/favicon.svg",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": STATIC_URL + "swagger-ui",
 }
-if SWAGGER_UI_DIST:
-    SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = SWAGGER_UI_DIST
 
 # --- background work -------------------------------------------------------------------
 # procrastinate: tasks live in each app's tasks.py (autodiscovered); `sil worker` runs them.

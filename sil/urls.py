@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sil.core import views as core_views
-from sil.core.api import api_docs
 
 urlpatterns = [
     path("", include("sil.core.urls")),
@@ -16,7 +15,7 @@ urlpatterns = [
     path("operatori/admin/", admin.site.urls),
     path("api/v1/", include("sil.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", api_docs, name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 admin.site.site_header = "OpenSIL"

@@ -14,3 +14,15 @@ def shared_data():
     if not SHARED_DATA.exists():
         pytest.skip(f"reference data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """The cache is a PostgreSQL table shared by processes: throttle counters, TOTP replay
+    guards and rate limits must not leak from one test into the next."""
+    yield
+    if "django_db_setup" in request.fixturenames:  # only tests that reached the test database
+        from django.core.cache import cache
+
+        with request.getfixturevalue("django_db_blocker").unblock():
+            cache.clear()

@@ -67,6 +67,15 @@ class User(AbstractUser):
     def is_operator(self) -> bool:
         return self.kind == UserKind.OPERATOR
 
+    @property
+    def current_office_id(self) -> int | None:
+        """The office the operator acts for, recorded in audit trails: the first membership in
+        force (by office name) until operators can pick one for the session."""
+        from sil.accounts.queries import open_memberships
+
+        memberships = open_memberships(self)
+        return memberships[0].office_id if memberships else None
+
 
 @pghistory.track()
 class Membership(models.Model):

@@ -384,7 +384,7 @@ def _load_mapping(data: ClassificationData) -> SyncResult:
         EscoProfessionMapping,
         ["occupation_id", "profession_id"],
         rows,
-        table=_("Corrispondenze ESCO–CP2011"),  # noqa: RUF001
+        table=_("Corrispondenze ESCO–CP2011"),
     )
 
 
@@ -406,7 +406,7 @@ def plan(data: ClassificationData) -> list[Step]:
     if data.esco is not None:
         steps.append((_("Occupazioni ESCO"), lambda: _load_esco(data)))
     if data.mapping is not None:
-        steps.append((_("Corrispondenze ESCO–CP2011"), lambda: _load_mapping(data)))  # noqa: RUF001
+        steps.append((_("Corrispondenze ESCO–CP2011"), lambda: _load_mapping(data)))
     for edition, rows in data.ateco.items():
         table = f"ATECO {edition}"
         steps.append(

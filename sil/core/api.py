@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.template import engines
-from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, throttling
@@ -76,75 +71,6 @@ class UserRateThrottle(throttling.UserRateThrottle):
     def __init__(self) -> None:
         self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
         super().__init__()
-
-
-# --- documentation -----------------------------------------------------------------------
-
-# Shown when Swagger UI cannot be served from our own origin (see SWAGGER_UI_DIST in settings).
-_DOCS_TEMPLATE = """<!DOCTYPE html>
-<html lang="{{ LANGUAGE_CODE }}">
-<head><meta charset="utf-8"><title>{{ title }}</title>
-<link rel="stylesheet" href="{{ css }}"></head>
-<body><main class="container my-4">
-<h1>{{ title }}</h1>
-<p>{{ intro }}</p>
-<p><a href="{{ schema_url }}">{{ schema_label }} (YAML)</a> ·
-<a href="{{ schema_url }}?format=json">JSON</a></p>
-<table class="table">
-<thead><tr><th scope="col">{{ method_label }}</th><th scope="col">{{ path_label }}</th>
-<th scope="col">{{ summary_label }}</th></tr></thead>
-<tbody>{% for op in operations %}
-<tr><td><code>{{ op.method }}</code></td><td><code>{{ op.path }}</code></td>
-<td>{{ op.summary }}</td></tr>{% endfor %}
-</tbody></table>
-</main></body></html>
-"""
-
-
-@functools.lru_cache(maxsize=8)
-def _operations(language: str) -> list[dict[str, str]]:
-    # Cached per process and language: the page is public and generating the schema is costly.
-    # Imported here: DRF's views import this module (auth classes) while they load.
-    from drf_spectacular.generators import SchemaGenerator
-
-    schema = SchemaGenerator().get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
-    operations = []
-    for path, methods in schema.get("paths", {}).items():
-        for method, operation in methods.items():
-            summary = operation.get("summary") or operation.get("description", "")
-            operations.append(
-                {
-                    "method": method.upper(),
-                    "path": path,
-                    "summary": summary or operation.get("operationId", ""),
-                }
-            )
-    return operations
-
-
-def api_docs(request: HttpRequest) -> HttpResponse:
-    """/api/docs/: Swagger UI when it can be served from our origin, else a list of operations."""
-    if settings.SWAGGER_UI_DIST:
-        from drf_spectacular.views import SpectacularSwaggerSplitView
-
-        view = SpectacularSwaggerSplitView.as_view(url_name="api-schema")
-        return view(request)
-    template = engines["django"].from_string(_DOCS_TEMPLATE)
-    context = {
-        "title": _("API di OpenSIL"),
-        "intro": _(
-            "Autenticazione: token (intestazione «Authorization: Token …», rilasciato con "
-            "«sil apitoken create») oppure sessione del browser con secondo fattore."
-        ),
-        "schema_url": reverse("api-schema"),
-        "schema_label": _("Schema OpenAPI 3"),
-        "method_label": _("Metodo"),
-        "path_label": _("Percorso"),
-        "summary_label": _("Descrizione"),
-        "css": settings.STATIC_URL + "bootstrap-italia/css/bootstrap-italia.min.css",
-        "operations": _operations(get_language()),
-    }
-    return HttpResponse(template.render(context, request))
 
 
 # --- tokens ------------------------------------------------------------------------------

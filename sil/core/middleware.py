@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 
 import pghistory
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -47,9 +48,17 @@ class RequestIdMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the proxy's address behind a load balancer; gunicorn's
-    # forwarded_allow_ips decides whether X-Forwarded-For is trusted there.
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client's address. Behind trusted proxies (SIL_TRUSTED_PROXIES) it is the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy; anything else could be forged."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    trusted = set(settings.SIL_TRUSTED_PROXIES)
+    if remote not in trusted:
+        return remote
+    forwarded = [ip.strip() for ip in request.headers.get("X-Forwarded-For", "").split(",")]
+    for candidate in reversed(forwarded):
+        if candidate and candidate not in trusted:
+            return candidate
+    return remote
 
 
 class AuditContextMiddleware:

@@ -18,7 +18,7 @@ from sil.territory.offices import COLUMNS, validate_offices
 CPI_COUNT = 46  # Campania's CPIs (ANPAL 2017)
 MIN_CPI_PER_PROVINCE = 4
 REGION_OFFICE_CODE = "REG-CAMPANIA"
-REGION_OFFICE_NAME = "Regione Campania – Direzione Lavoro"  # noqa: RUF001
+REGION_OFFICE_NAME = "Regione Campania – Direzione Lavoro"
 REGION_SEAT_ISTAT = "063049"  # Napoli
 # Province → (CAP prefix, telephone prefix) for plausible contacts.
 PROVINCES = {
@@ -30,7 +30,7 @@ PROVINCES = {
 }
 DESKS_PER_PROVINCE = 1
 MAIL_DOMAIN = "regione.campania.example"  # reserved TLD: never delivered
-OPENING_HOURS = "Lunedì–venerdì 9:00–12:30\nMartedì e giovedì anche 15:00–17:00"  # noqa: RUF001
+OPENING_HOURS = "Lunedì–venerdì 9:00–12:30\nMartedì e giovedì anche 15:00–17:00"
 STREETS = ["Via Roma", "Corso Garibaldi", "Via Nazionale", "Piazza Municipio", "Via Appia"]
 
 
@@ -144,7 +144,7 @@ def demo_office_rows() -> list[dict[str, str]]:
             "phone": "081 7961111",
             "email": f"direzione.lavoro@{MAIL_DOMAIN}",
             "pec": f"direzione.lavoro@pec.{MAIL_DOMAIN}",
-            "opening_hours": "Lunedì–venerdì 9:00–13:00",  # noqa: RUF001
+            "opening_hours": "Lunedì–venerdì 9:00–13:00",
             "municipalities": "",
         }
     ]
@@ -171,7 +171,7 @@ def demo_office_rows() -> list[dict[str, str]]:
                 contacts = _contacts(province, 100 + number, desk)
                 contacts["email"] = contacts["email"].replace("cpi.", "sportello.")
                 contacts["pec"] = contacts["pec"].replace("cpi.", "sportello.")
-                contacts["opening_hours"] = "Lunedì e mercoledì 9:00–12:00"  # noqa: RUF001
+                contacts["opening_hours"] = "Lunedì e mercoledì 9:00–12:00"
                 desks.append(
                     {
                         "code": f"SL-{province}-{index:02d}",

@@ -59,7 +59,7 @@ class OfficeContactsForm(BootstrapItaliaMixin, forms.ModelForm):
         widgets = {"opening_hours": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "postal_code": _("Cinque cifre."),
-            "opening_hours": _("Un orario per riga, es. «Lunedì–venerdì 9:00–12:30»."),  # noqa: RUF001
+            "opening_hours": _("Un orario per riga, es. «Lunedì–venerdì 9:00–12:30»."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

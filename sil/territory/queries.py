@@ -76,7 +76,7 @@ def distance_km(m1: Municipality, m2: Municipality) -> float | None:
         return SAME_PROVINCE_KM
     if m1.province_id and m2.province_id:
         region1, region2 = (
-            m.province.region_id if m.province else None  # type: ignore[union-attr]
+            m.province.region_id if m.province else None
             for m in (m1, m2)
         )
         if region1 is not None and region1 == region2:

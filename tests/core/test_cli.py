@@ -45,3 +45,37 @@ def test_db_subcommand_rejects_unknown_action(action):
     result = run_sil("db", action)
     assert result.returncode == 2
     assert "usage" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_stops_the_children_and_the_parent():
+    """`sil worker` under a process manager: SIGTERM must not leave an orphaned worker."""
+    import signal
+    import time
+
+    from tests.core.test_health import _test_database_url
+
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sil", "worker"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        child_pids: list[str] = []
+        while not child_pids and time.monotonic() < deadline:
+            time.sleep(0.5)
+            child_pids = subprocess.run(
+                ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True, check=False
+            ).stdout.split()
+        assert child_pids, "sil worker started no child process"
+        time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        for pid in child_pids:
+            assert not os.path.exists(f"/proc/{pid}"), f"worker {pid} outlived its parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -30,7 +30,7 @@ def good_rows() -> list[dict[str, str]]:
         {
             "code": "REG",
             "kind": "region",
-            "name": "Regione – Direzione Lavoro",  # noqa: RUF001
+            "name": "Regione – Direzione Lavoro",
             "municipalities": "",
         },
         {
@@ -44,7 +44,7 @@ def good_rows() -> list[dict[str, str]]:
             "phone": "081 123456",
             "email": "cpi.napoli@example.org",
             "pec": "cpi.napoli@pec.example.org",
-            "opening_hours": "Lunedì–venerdì 9:00–12:30\nMartedì 15:00–17:00",  # noqa: RUF001
+            "opening_hours": "Lunedì–venerdì 9:00–12:30\nMartedì 15:00–17:00",
             "municipalities": "063049;063060",
         },
         {

@@ -126,7 +126,7 @@ def test_demo_region(loaded_shared_data):
     assert cpis.count() == 46
     assert (
         Office.objects.filter(kind=OfficeKind.REGION).get().name
-        == "Regione Campania – Direzione Lavoro"  # noqa: RUF001
+        == "Regione Campania – Direzione Lavoro"
     )
     assert Office.objects.filter(kind=OfficeKind.DESK).count() >= 3
     campania = Municipality.objects.current().filter(province__code__in=PROVINCES)

@@ -11,7 +11,7 @@ from sil.territory.models import Competence, Office
 
 @pytest.fixture
 def offices(territory):
-    region = Office.objects.create(kind="region", code="REG", name="Regione – Direzione Lavoro")  # noqa: RUF001
+    region = Office.objects.create(kind="region", code="REG", name="Regione – Direzione Lavoro")
     made = [region]
     for number in range(30):
         office = Office.objects.create(kind="cpi", code=f"CPI-{number:02d}", name=f"CPI numero {number:02d}",

@@ -1,0 +1,26 @@
+import pytest
+from django.test import RequestFactory, override_settings
+
+from sil.core.middleware import client_ip
+
+
+def test_client_ip_ignores_forwarded_for_from_untrusted_peers():
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(request) == "203.0.113.9"
+
+
+@override_settings(SIL_TRUSTED_PROXIES=["10.0.0.1", "10.0.0.2"])
+def test_client_ip_behind_trusted_proxies_takes_the_first_untrusted_hop():
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7, 10.0.0.2"
+    )
+    # 6.6.6.6 was written by the client itself and cannot be believed.
+    assert client_ip(request) == "198.51.100.7"
+
+
+@pytest.mark.django_db
+def test_request_id_is_echoed_or_made(client):
+    given = client.get("/healthz", HTTP_X_REQUEST_ID="abcdef0123456789")
+    assert given["X-Request-ID"] == "abcdef0123456789"
+    made = client.get("/healthz", HTTP_X_REQUEST_ID="bad id!")
+    assert len(made["X-Request-ID"]) == 32
