@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 # Commands that never touch the database: no reason to start it for them.
 _NO_DB = {"help", "--help", "-h", "version", "--version", "makemessages", "compilemessages"}
@@ -121,7 +122,12 @@ def worker() -> int:
 
 
 def demo() -> int:
+    from sil.env import env_path
+
     os.environ["SIL_DEMO"] = "1"
+    data_dir = env_path("SIL_DATA_DIR", Path.cwd() / "var")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "DEMO").write_text("This data folder holds OpenSIL demo data (sil demo).\n")
     _manage(["migrate", "--no-input", "-v", "0"])
     _manage(["collectstatic", "--no-input", "-v", "0"])
     _manage(["demo_setup"])
@@ -193,6 +199,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 130
     except SystemExit as exc:  # management commands exit with their own status
         code = exc.code if isinstance(exc.code, int) else 1
+    except Exception as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        if not isinstance(exc, ImproperlyConfigured):
+            raise
+        print(f"sil: configuration error: {exc}", file=sys.stderr)
+        code = 2
     finally:
         _stop_database(server)
     sys.exit(code)

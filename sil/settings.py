@@ -17,7 +17,9 @@ DATA_DIR = env_path("SIL_DATA_DIR", Path.cwd() / "var")
 NODE_MODULES = env_path("SIL_NODE_MODULES", BASE_DIR / "node_modules")
 
 # Demo mode: demo accounts, a demo login banner, insecure cookies over plain http on loopback.
-DEMO = env_bool("SIL_DEMO", False)
+# `sil demo` leaves a marker in the data folder, so other `sil` commands on the same demo data
+# (e.g. `sil demo_totp` in a second terminal) run in demo mode too.
+DEMO = env_bool("SIL_DEMO", (DATA_DIR / "DEMO").exists())
 DEBUG = env_bool("SIL_DEBUG", False)
 TESTING = env_bool("SIL_TESTING", False)
 # Which process we are: web requests get a short statement timeout, batch jobs a long one.

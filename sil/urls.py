@@ -1,8 +1,15 @@
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sil.core import views as core_views
+
+# Swagger UI sets style attributes and <style> elements from its own script (served from our
+# origin); only this page relaxes style-src, scripts stay 'self'.
+api_docs_view = csp_replace({"style-src": ["'self'", "'unsafe-inline'"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 urlpatterns = [
     path("", include("sil.core.urls")),
@@ -15,7 +22,7 @@ urlpatterns = [
     path("operatori/admin/", admin.site.urls),
     path("api/v1/", include("sil.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs_view, name="api-docs"),
 ]
 
 admin.site.site_header = "OpenSIL"

@@ -26,3 +26,13 @@ def _fresh_cache(request):
 
         with request.getfixturevalue("django_db_blocker").unblock():
             cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _italian_by_default():
+    """Every test starts in Italian, whatever language an earlier test switched to."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

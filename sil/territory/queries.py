@@ -75,10 +75,7 @@ def distance_km(m1: Municipality, m2: Municipality) -> float | None:
     if m1.province_id and m1.province_id == m2.province_id:
         return SAME_PROVINCE_KM
     if m1.province_id and m2.province_id:
-        region1, region2 = (
-            m.province.region_id if m.province else None
-            for m in (m1, m2)
-        )
+        region1, region2 = (m.province.region_id if m.province else None for m in (m1, m2))
         if region1 is not None and region1 == region2:
             return SAME_REGION_KM
     return None

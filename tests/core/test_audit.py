@@ -205,6 +205,7 @@ def test_log_access_records_who_what_and_where():
 def test_log_access_of_a_list_is_one_insert(django_assert_num_queries):
     reader = make_user("elenco@example.org", kind=UserKind.OPERATOR)
     people = [make_user(f"p{n}@example.org") for n in range(5)]
+    assert reader.current_office_id is None  # memberships are read once per request, not per row
     with django_assert_num_queries(1):
         rows = log_access(api_request(reader), people, action="list")
     assert len(rows) == 5
