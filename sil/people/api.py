@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
 from sil.core.audit import AccessLoggedMixin
+from sil.people.actions import EDITABLE_FIELDS
 from sil.people.models import Person
 
 
@@ -15,19 +16,7 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "fiscal_code",
-            "last_name",
-            "first_name",
-            "sex",
-            "birth_date",
-            "birth_municipality",
-            "birth_country",
-            "citizenship",
-            "residence_municipality",
-            "residence_address",
-            "domicile_municipality",
-            "domicile_address",
-            "email",
-            "phone",
+            *EDITABLE_FIELDS,
             "competent_office",
             "created_at",
             "updated_at",
