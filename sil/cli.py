@@ -184,7 +184,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             return
         _manage(args)
         return
-    server = _ensure_database()
+    from sil.core.db.embedded import EmbeddedDatabaseError
+
+    try:
+        server = _ensure_database()
+    except EmbeddedDatabaseError as exc:
+        print(f"sil: embedded PostgreSQL: {exc}", file=sys.stderr)
+        sys.exit(2)
     code = 0
     try:
         if command == "serve":
@@ -201,10 +207,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = exc.code if isinstance(exc.code, int) else 1
     except Exception as exc:
         from django.core.exceptions import ImproperlyConfigured
+        from django.db.utils import ProgrammingError
 
-        if not isinstance(exc, ImproperlyConfigured):
+        if isinstance(exc, ImproperlyConfigured):
+            print(f"sil: configuration error: {exc}", file=sys.stderr)
+        elif isinstance(exc, ProgrammingError) and "does not exist" in str(exc):
+            print(
+                "sil: the database is not up to date: run `sil migrate` first "
+                f"({str(exc).splitlines()[0]})",
+                file=sys.stderr,
+            )
+        else:
             raise
-        print(f"sil: configuration error: {exc}", file=sys.stderr)
         code = 2
     finally:
         _stop_database(server)

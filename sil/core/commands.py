@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.management.base import CommandError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 BATCH_SIZE = 2000
 
@@ -47,6 +49,16 @@ class ErrorLog:
     def raise_if_any(self) -> None:
         if self.messages:
             raise InputErrors(self.messages)
+
+    def command_error(self) -> CommandError:
+        """The error a command exits with: how many problems, then every one of them."""
+        count = len(self.messages)
+        summary = ngettext(
+            "Dati non validi: %(n)d errore, nulla è stato scritto.",
+            "Dati non validi: %(n)d errori, nulla è stato scritto.",
+            count,
+        ) % {"n": count}
+        return CommandError("\n".join([summary, *self.messages]))
 
 
 @dataclass

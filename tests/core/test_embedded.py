@@ -52,3 +52,18 @@ def test_listens_on_loopback_only_with_password(tmp_path, monkeypatch):
             assert "password authentication failed" in str(exc)
     finally:
         server.stop()
+
+
+def test_port_taken_by_another_program_is_a_clear_error(tmp_path, monkeypatch):
+    import pytest
+
+    from sil.core.db.embedded import EmbeddedDatabaseError
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        server = EmbeddedPostgres(data_dir=tmp_path / "var", port=squatter.getsockname()[1])
+        with pytest.raises(EmbeddedDatabaseError, match="SIL_DB_PORT"):
+            ensure_running(server)
+    assert not server.is_running()

@@ -13,6 +13,7 @@ import importlib.util
 import os
 import secrets
 import shutil
+import socket
 import stat
 import subprocess
 import time
@@ -159,6 +160,11 @@ class EmbeddedPostgres:
         self.init()
         if self.is_running():
             return False
+        if _port_in_use(self.port):
+            raise EmbeddedDatabaseError(
+                f"port {self.port} on 127.0.0.1 is used by another program (another OpenSIL "
+                "checkout?): set SIL_DB_PORT to a free port"
+            )
         sockets = self.pgdata  # unix socket beside the data, not in a shared /tmp
         result = self._pg(
             "pg_ctl",
@@ -174,10 +180,10 @@ class EmbeddedPostgres:
             "start",
         )
         if result.returncode != 0:
-            log = self.log_file.read_text()[-4000:] if self.log_file.exists() else ""
+            log = self.log_file.read_text().splitlines()[-8:] if self.log_file.exists() else []
             raise EmbeddedDatabaseError(
-                f"PostgreSQL did not start on port {self.port} (is the port taken?):\n"
-                f"{result.stderr}\n{log}"
+                f"PostgreSQL did not start on port {self.port} (log: {self.log_file}):\n"
+                + "\n".join([result.stderr.strip(), *log])
             )
         self._ensure_database()
         return True
@@ -207,6 +213,11 @@ class EmbeddedPostgres:
                 with psycopg.connect(self.url(dbname), autocommit=True) as db:
                     for ext in EXTENSIONS:
                         db.execute(f'CREATE EXTENSION IF NOT EXISTS "{ext}"')
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from sil.core.commands import ErrorLog
@@ -30,10 +30,7 @@ class Command(BaseCommand):
         errors = ErrorLog()
         items = read_offices(Path(options["file"]), errors)
         if errors:
-            raise CommandError(
-                _("File non valido: %(n)d errori, nulla è stato scritto.\n%(list)s")
-                % {"n": len(errors), "list": "\n".join(errors.messages)}
-            )
+            raise errors.command_error()
         if options["dry_run"]:
             self.stdout.write(
                 _("Validazione riuscita: %d uffici pronti all'importazione.") % len(items)

@@ -36,10 +36,7 @@ class Command(BaseCommand):
         errors = ErrorLog()
         steps = self.prepare(Path(directory) if directory else None, errors)
         if errors:
-            raise CommandError(
-                _("Dati non validi: %(n)d errori, nulla è stato scritto.\n%(list)s")
-                % {"n": len(errors), "list": "\n".join(errors.messages)}
-            )
+            raise errors.command_error()
         if options["dry_run"]:
             self.stdout.write(
                 _("Validazione riuscita: %d tabelle pronte al caricamento.") % len(steps)
