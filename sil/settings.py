@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "sil.territory",
     "sil.classifications",
     "sil.people",
+    "sil.did",
+    "sil.dossier",
+    "sil.services",
 ]
 
 MIDDLEWARE = [
