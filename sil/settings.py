@@ -317,6 +317,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "core/img/favicon.svg",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": STATIC_URL + "swagger-ui",
+    # One schema name per choice set used by several serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "DidStateEnum": "sil.did.models.DidState",
+        "LapseReasonEnum": "sil.did.models.LapseReason",
+    },
 }
 
 # --- background work -------------------------------------------------------------------
@@ -367,3 +372,5 @@ LOGGING = {
 # --- OpenSIL ---------------------------------------------------------------------------
 SIL_REGION_NAME = env_str("SIL_REGION_NAME", "Regione Campania" if DEMO else "Regione")
 SIL_REFDATA_DIR = env_str("SIL_REFDATA_DIR")
+# Regional rule: the competent CPI follows the domicile when one is declared (else residence).
+SIL_COMPETENCE_BY_DOMICILE = env_bool("SIL_COMPETENCE_BY_DOMICILE", True)

@@ -7,6 +7,10 @@ manager = UserFactory(operator_of=cpi, role=Role.CPI_MANAGER)
 regional = UserFactory(regional=True)                   # role "region" in a regional office
 citizen = UserFactory(citizen=True)
 person = PersonFactory(competent_office=cpi)            # valid fiscal code from its data
+PersonFactory(provisional=True)                         # 11-digit code, right check digit
+PersonFactory(with_permit=True)                         # residence permit (permanent)
+FiscalCodeChangeFactory(person=person)                  # a past correction of the code
+PrivacyConsentFactory(person=person, withdrawn=True)    # a consent withdrawn
 """
 
 from __future__ import annotations
@@ -18,7 +22,15 @@ import factory
 from allauth.mfa.totp.internal.auth import TOTP
 
 from sil.accounts.models import Membership, Role, User, UserKind
-from sil.people.models import Person, Sex
+from sil.core import fiscal_code as cf
+from sil.people.models import (
+    ConsentKind,
+    FiscalCodeChange,
+    FiscalCodeChangeReason,
+    Person,
+    PrivacyConsent,
+    Sex,
+)
 from sil.people.synthetic import fiscal_code_for
 from sil.territory.models import (
     Competence,
@@ -269,6 +281,69 @@ class PersonFactory(factory.django.DjangoModelFactory):
             citizenship="",
             residence_municipality=factory.SubFactory(MunicipalityFactory),
         )
-        provisional = factory.Trait(
-            fiscal_code=factory.Sequence(lambda n: f"{80000000000 + n:011d}")
+        provisional = factory.Trait(fiscal_code=factory.Sequence(lambda n: _provisional(n)))
+        with_permit = factory.Trait(
+            citizenship="MA",
+            permit_type="PS",
+            permit_number=factory.Sequence(lambda n: f"P{n:08d}"),
+            permit_reason="LS",
+            permit_expiry=dt.date(2099, 12, 31),
         )
+
+
+def _provisional(n: int) -> str:
+    """An 11-digit provisional fiscal code with the right check digit."""
+    first10 = f"{8000000000 + n:010d}"
+    return first10 + cf.provisional_check_digit(first10)
+
+
+class FiscalCodeChangeFactory(factory.django.DjangoModelFactory):
+    """A past correction of a person's code (written directly, no action)."""
+
+    class Meta:
+        model = FiscalCodeChange
+
+    person = factory.SubFactory(PersonFactory)
+    old_code = factory.Sequence(lambda n: _provisional(n + 500000))
+    new_code = factory.SelfAttribute("person.fiscal_code")
+    reason = FiscalCodeChangeReason.CORRECTION
+
+
+class PrivacyConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrivacyConsent
+
+    person = factory.SubFactory(PersonFactory)
+    kind = ConsentKind.PRIVACY_NOTICE
+    given = True
+
+    class Params:
+        withdrawn = factory.Trait(given=False)
+
+
+def two_cpi_world() -> dict[str, Any]:
+    """Two CPIs, one person each, an operator of CPI A and a regional user: the usual set-up
+    for scoping tests."""
+    naples = MunicipalityFactory(naples=True)
+    salerno = MunicipalityFactory(salerno=True)
+    cpi_a, cpi_b = OfficeFactory(name="CPI A"), OfficeFactory(name="CPI B")
+    CompetenceFactory(office=cpi_a, municipality=naples)
+    CompetenceFactory(office=cpi_b, municipality=salerno)
+    return {
+        "cpi_a": cpi_a,
+        "cpi_b": cpi_b,
+        "a": PersonFactory(
+            last_name="Esposito",
+            first_name="Anna",
+            competent_office=cpi_a,
+            residence_municipality=naples,
+        ),
+        "b": PersonFactory(
+            last_name="Russo",
+            first_name="Luca",
+            competent_office=cpi_b,
+            residence_municipality=salerno,
+        ),
+        "operator_a": UserFactory(operator_of=cpi_a),
+        "regional": UserFactory(regional=True),
+    }

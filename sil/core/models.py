@@ -18,6 +18,8 @@ class AccessAction(models.TextChoices):
     PRINT = "print", _("Stampa")
     API = "api", _("Consultazione via API")
     API_LIST = "api_list", _("Elenco via API")
+    # A refused attempt: the record was outside the operator's offices and nothing was shown.
+    DENIED = "denied", _("Accesso negato")
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):

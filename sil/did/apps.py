@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,20 @@ class DidConfig(AppConfig):
     name = "sil.did"
     label = "did"
     verbose_name = _("DID e stato di disoccupazione")
+
+    def ready(self) -> None:
+        from sil.did.timeline import did_events
+        from sil.did.views import panel_context
+        from sil.people import panels, timeline
+
+        panels.register(
+            panels.PersonPanel(
+                key="did",
+                # Lazily translated: PersonPanel.title is typed str but meant lazy.
+                title=cast(str, _("DID e stato di disoccupazione")),
+                template="did/_panel.html",
+                order=10,
+                context=panel_context,
+            )
+        )
+        timeline.register_source("did", did_events)

@@ -6,3 +6,8 @@ class DossierConfig(AppConfig):
     name = "sil.dossier"
     label = "dossier"
     verbose_name = _("Fascicolo elettronico")
+
+    def ready(self) -> None:
+        from sil.dossier import hooks
+
+        hooks.register()

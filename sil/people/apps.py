@@ -6,3 +6,9 @@ class PeopleConfig(AppConfig):
     name = "sil.people"
     label = "people"
     verbose_name = _("Persone")
+
+    def ready(self) -> None:
+        from sil.people.events import people_events
+        from sil.people.timeline import register_source
+
+        register_source("people", people_events)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sil.core import fiscal_code as cf
 from sil.people.actions import validate_fiscal_code
-from sil.people.models import Sex
+from sil.people.models import ConsentKind, FiscalCodeChangeReason, Sex
 from sil.territory.models import Municipality, Office
 
 _NAME_WITH_PROVINCE = re.compile(r"^(?P<name>.+?)\s*\((?P<province>[A-Za-z]{2})\)$")
@@ -149,7 +149,27 @@ class PersonForm(AccessibleFormMixin, forms.Form):
         label=_("Indirizzo di domicilio"), max_length=200, required=False
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = forms.CharField(label=_("Telefono"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Telefono"),
+        max_length=40,
+        required=False,
+        help_text=_("Con il prefisso internazionale se estero, ad esempio +33 1 23456789."),
+    )
+    permit_type = forms.CharField(
+        label=_("Tipo di titolo di soggiorno"), max_length=10, required=False
+    )
+    permit_number = forms.CharField(
+        label=_("Numero del titolo di soggiorno"), max_length=40, required=False
+    )
+    permit_reason = forms.CharField(
+        label=_("Motivo del titolo di soggiorno"), max_length=10, required=False
+    )
+    permit_expiry = forms.DateField(
+        label=_("Scadenza del titolo di soggiorno"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("01/01/1900 se in attesa di rinnovo, 31/12/2099 se a tempo indeterminato."),
+    )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,7 +199,7 @@ class PersonSearchForm(AccessibleFormMixin, forms.Form):
         label=_("Cerca"),
         required=False,
         max_length=100,
-        help_text=_("Codice fiscale, oppure cognome e nome."),
+        help_text=_("Codice fiscale, cognome e nome, telefono oppure e-mail."),
     )
     office = forms.ModelChoiceField(
         label=_("CPI competente"),
@@ -191,6 +211,41 @@ class PersonSearchForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args: Any, offices: QuerySet[Office], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices  # type: ignore[attr-defined]
+        self.decorate()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.decorate()
+
+
+class FiscalCodeChangeForm(AccessibleFormMixin, forms.Form):
+    fiscal_code = forms.CharField(
+        label=_("Nuovo codice fiscale"),
+        max_length=20,
+        help_text=_("Il codice attuale resta nella cronologia della persona."),
+    )
+    reason = forms.ChoiceField(label=_("Motivo"), choices=FiscalCodeChangeReason.choices)
+    note = forms.CharField(label=_("Nota"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decorate()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.decorate()
+
+
+class ConsentForm(AccessibleFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Consenso"), choices=ConsentKind.choices)
+    given = forms.TypedChoiceField(
+        label=_("Scelta"),
+        choices=[("1", _("Prestato")), ("0", _("Revocato"))],
+        coerce=lambda value: value == "1",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.decorate()
 
     def full_clean(self) -> None:

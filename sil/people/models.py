@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import unicodedata
 from typing import Any
 
 import pghistory
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sil.core import fiscal_code as cf
 from sil.core.permissions import scope_to_offices
+from sil.people.phones import InvalidPhone, looks_like_phone, normalise_phone
 from sil.territory.models import Country, Municipality, Office
 
 # The database holds the same rule as sil.core.fiscal_code: a well-shaped personal code or an
@@ -22,6 +28,26 @@ FISCAL_CODE_DB_PATTERN = f"({cf.SHAPE.pattern})|({cf.PROVISIONAL.pattern})"
 
 # Below this trigram similarity a surname is not offered as a fuzzy match.
 SEARCH_SIMILARITY = 0.3
+
+
+# SAP special values of the residence permit expiry (Flusso SAP, section 1).
+PERMIT_EXPIRY_AWAITING = dt.date(1900, 1, 1)
+PERMIT_EXPIRY_PERMANENT = dt.date(2099, 12, 31)
+
+
+def plain_text(text: str) -> str:
+    """Upper case without accents, as plain_upper() computes in the database."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).upper()
+
+
+def plain_upper(field: str) -> Func:
+    """UPPER(sil_unaccent(field)): the form names are compared and indexed in.
+
+    sil_unaccent is unaccent() through an IMMUTABLE wrapper (migration 0002), so it can be
+    indexed.
+    """
+    return Upper(Func(field, function="sil_unaccent", output_field=models.TextField()))
 
 
 class Sex(models.TextChoices):
@@ -36,24 +62,41 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return scoped
 
     def search(self, text: str) -> PersonQuerySet:
-        """By codice fiscale (prefix) or by surname and name (substring, then fuzzy surname)."""
+        """By codice fiscale, telephone, e-mail, or surname and name.
+
+        A complete fiscal code finds every omocodic variant of it; a partial one is a prefix.
+        Names are compared without accents and case, and a misspelt word still matches by
+        trigram similarity (pg_trgm).
+        """
         text = " ".join((text or "").split())
         if not text:
             return self
         compact = cf.normalise(text)
+        if "@" in text:
+            return self.filter(email__iexact=text.lower())
+        if cf.is_valid(compact):
+            return self.filter(fiscal_code__in=list(cf.omocodic_variants(compact)))
+        if looks_like_phone(text):
+            condition = Q(fiscal_code=compact)
+            with contextlib.suppress(InvalidPhone):
+                condition |= Q(phone=normalise_phone(text))
+            return self.filter(condition)
         if len(compact) >= 6 and any(char.isdigit() for char in compact):
             return self.filter(fiscal_code__startswith=compact)
-        words = text.upper().split(" ")
-        # Upper() matches the expression indexes below (UPPER(...) LIKE and % use them).
-        people = self.alias(last_upper=Upper("last_name"), first_upper=Upper("first_name"))
-        condition = Q()
+        words = [plain_text(word) for word in text.split(" ")]
+        words = [word for word in words if word] or [text.upper()]
+        # The same expressions as the indexes below (contains and % use them).
+        people = self.alias(
+            last_plain=plain_upper("last_name"), first_plain=plain_upper("first_name")
+        )
+        exact = Q()
+        fuzzy = Q()
         for word in words:
-            condition &= Q(last_upper__contains=word) | Q(first_upper__contains=word)
-        if len(words) == 1:
-            condition |= Q(last_upper__trigram_similar=words[0])
+            exact &= Q(last_plain__contains=word) | Q(first_plain__contains=word)
+            fuzzy &= Q(last_plain__trigram_similar=word) | Q(first_plain__trigram_similar=word)
         return (
-            people.filter(condition)
-            .annotate(similarity=TrigramSimilarity(Upper("last_name"), words[0]))
+            people.filter(exact | fuzzy)
+            .annotate(similarity=TrigramSimilarity(plain_upper("last_name"), words[0]))
             .order_by("-similarity", "last_name", "first_name", "id")
         )
 
@@ -116,6 +159,25 @@ class Person(models.Model):
     domicile_address = models.CharField(_("indirizzo di domicilio"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    permit_type = models.CharField(
+        _("tipo di titolo di soggiorno"),
+        max_length=10,
+        blank=True,
+        help_text=_("Codice della tabella ministeriale dei titoli di soggiorno."),
+    )
+    permit_number = models.CharField(_("numero del titolo di soggiorno"), max_length=40, blank=True)
+    permit_reason = models.CharField(
+        _("motivo del titolo di soggiorno"),
+        max_length=10,
+        blank=True,
+        help_text=_("Codice della tabella ministeriale dei motivi del permesso."),
+    )
+    permit_expiry = models.DateField(
+        _("scadenza del titolo di soggiorno"),
+        null=True,
+        blank=True,
+        help_text=_("01/01/1900 se in attesa di rinnovo, 31/12/2099 se a tempo indeterminato."),
+    )
     competent_office = models.ForeignKey(
         Office,
         on_delete=models.PROTECT,
@@ -146,11 +208,15 @@ class Person(models.Model):
         ]
         indexes = [
             GinIndex(
-                OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"
+                OpClass(plain_upper("last_name"), name="gin_trgm_ops"),
+                name="person_last_plain_trgm",
             ),
             GinIndex(
-                OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_name_trgm"
+                OpClass(plain_upper("first_name"), name="gin_trgm_ops"),
+                name="person_first_plain_trgm",
             ),
+            models.Index(fields=["phone"], name="person_phone"),
+            models.Index(fields=["email"], name="person_email"),
             models.Index(
                 fields=["competent_office", "last_name", "first_name", "id"],
                 name="person_office_name",
@@ -172,3 +238,116 @@ class Person(models.Model):
     @property
     def has_provisional_fiscal_code(self) -> bool:
         return cf.is_provisional(self.fiscal_code)
+
+    @property
+    def permit_awaiting_renewal(self) -> bool:
+        return self.permit_expiry == PERMIT_EXPIRY_AWAITING
+
+    @property
+    def permit_permanent(self) -> bool:
+        return self.permit_expiry == PERMIT_EXPIRY_PERMANENT
+
+
+class FiscalCodeChangeReason(models.TextChoices):
+    CORRECTION = "correction", _("Correzione")
+    REISSUE = "reissue", _("Nuova attribuzione")
+
+
+class FiscalCodeChangeQuerySet(models.QuerySet["FiscalCodeChange"]):
+    def for_operator(self, user: Any) -> FiscalCodeChangeQuerySet:
+        scoped: FiscalCodeChangeQuerySet = scope_to_offices(  # type: ignore[assignment]
+            self, user, "person__competent_office"
+        )
+        return scoped
+
+
+@pghistory.track()
+class FiscalCodeChange(models.Model):
+    """One change of a person's codice fiscale (append-only history)."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="fiscal_code_changes",
+        verbose_name=_("persona"),
+    )
+    old_code = models.CharField(_("codice precedente"), max_length=16)
+    new_code = models.CharField(_("nuovo codice"), max_length=16)
+    reason = models.CharField(_("motivo"), max_length=20, choices=FiscalCodeChangeReason.choices)
+    note = models.CharField(_("nota"), max_length=300, blank=True)
+    at = models.DateTimeField(_("data e ora"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operatore"),
+    )
+
+    objects = FiscalCodeChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("variazione del codice fiscale")
+        verbose_name_plural = _("variazioni del codice fiscale")
+        indexes = [
+            models.Index(fields=["person", "at"], name="fiscal_code_change_person"),
+            models.Index(fields=["old_code"], name="fiscal_code_change_old"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_code=models.F("new_code")), name="fiscal_code_change_differs"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_code} → {self.new_code}"
+
+
+class ConsentKind(models.TextChoices):
+    PRIVACY_NOTICE = "privacy_notice", _("Presa visione dell'informativa privacy")
+    DIGITAL_CONTACT = "digital_contact", _("Contatti via e-mail, SMS e App IO")
+    PROVIDERS = "providers", _("Comunicazione dei dati agli operatori accreditati")
+    JOB_OFFERS = "job_offers", _("Diffusione del curriculum ai datori di lavoro")
+
+
+class PrivacyConsentQuerySet(models.QuerySet["PrivacyConsent"]):
+    def for_operator(self, user: Any) -> PrivacyConsentQuerySet:
+        scoped: PrivacyConsentQuerySet = scope_to_offices(  # type: ignore[assignment]
+            self, user, "person__competent_office"
+        )
+        return scoped
+
+    def latest_per_kind(self) -> PrivacyConsentQuerySet:
+        """The record in force for each person and kind (the most recent one)."""
+        return self.order_by("person_id", "kind", "-at", "-id").distinct("person_id", "kind")
+
+
+@pghistory.track()
+class PrivacyConsent(models.Model):
+    """A consent given or withdrawn on a date: append-only, the latest per kind is in force."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="consents", verbose_name=_("persona")
+    )
+    kind = models.CharField(_("tipo"), max_length=30, choices=ConsentKind.choices)
+    given = models.BooleanField(_("prestato"), help_text=_("Falso se il consenso è revocato."))
+    at = models.DateTimeField(_("data e ora"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    objects = PrivacyConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consenso privacy")
+        verbose_name_plural = _("consensi privacy")
+        indexes = [models.Index(fields=["person", "kind", "at"], name="consent_person_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.given}"

@@ -17,3 +17,14 @@ def person_by_fiscal_code(code: str, *, user: Any = None) -> Person | None:
     """The person with this fiscal code; with `user`, only if the operator may see it."""
     people = Person.objects.all() if user is None else Person.objects.for_operator(user)
     return people.filter(fiscal_code=cf.normalise(code)).first()
+
+
+def people_sharing_base_code(code: str) -> PersonQuerySet:
+    """Everyone whose code is an omocodic variant of this one (the code's own holder too).
+
+    Different people may legitimately share a base: use it to find candidates, never to merge.
+    """
+    code = cf.normalise(code)
+    if not cf.is_valid(code):
+        return Person.objects.none()
+    return Person.objects.filter(fiscal_code__in=list(cf.omocodic_variants(code)))

@@ -8,4 +8,10 @@ urlpatterns = [
     path("nuova/", views.person_create, name="person_create"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/modifica/", views.person_edit, name="person_edit"),
+    path(
+        "<int:pk>/codice-fiscale/",
+        views.person_change_fiscal_code,
+        name="person_change_fiscal_code",
+    ),
+    path("<int:pk>/consensi/", views.person_record_consent, name="person_record_consent"),
 ]

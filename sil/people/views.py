@@ -14,18 +14,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from sil.core.audit import log_access
+from sil.core.models import AccessAction
 from sil.core.permissions import visible_office_ids
-from sil.people.actions import EDITABLE_FIELDS, PersonResult, do_register_person, do_update_person
-from sil.people.forms import PersonForm, PersonSearchForm
-from sil.people.models import Person
+from sil.people.actions import (
+    EDITABLE_FIELDS,
+    PersonResult,
+    do_change_fiscal_code,
+    do_record_consent,
+    do_register_person,
+    do_update_person,
+)
+from sil.people.forms import ConsentForm, FiscalCodeChangeForm, PersonForm, PersonSearchForm
+from sil.people.models import FiscalCodeChange, Person, PrivacyConsent
+from sil.people.panels import panels_for
+from sil.people.timeline import timeline
 from sil.territory.models import Office, OfficeKind
 
 PAGE_SIZE = 25
@@ -89,15 +100,58 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _person_or_404(request: HttpRequest, people: QuerySet[Person], pk: int) -> Person:
+    """The person if the operator may see it; otherwise 404, and the attempt is logged."""
+    person = people.filter(pk=pk).first()
+    if person is None:
+        outside = Person.objects.filter(pk=pk).first()
+        if outside is not None:
+            log_access(request, outside, AccessAction.DENIED)
+        raise Http404
+    return person
+
+
+def _rendered_panels(request: HttpRequest, person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "panel": item["panel"],
+            "html": render_to_string(item["panel"].template, item["context"], request=request),
+        }
+        for item in panels_for(request, person)
+    ]
+
+
 @operator_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.for_operator(request.user).with_places(), pk=pk)
+    people = (
+        Person.objects.for_operator(request.user)
+        .with_places()
+        .prefetch_related(
+            Prefetch(
+                "fiscal_code_changes",
+                queryset=FiscalCodeChange.objects.select_related("by").order_by("-at", "-id"),
+            ),
+            Prefetch(
+                "consents",
+                queryset=PrivacyConsent.objects.select_related("by").order_by("-at", "-id"),
+            ),
+        )
+    )
+    person = _person_or_404(request, people, pk)
     log_access(request, person)
+    consents = person.consents.all()
+    current: dict[str, PrivacyConsent] = {}
+    for consent in consents:  # newest first: the first of each kind is in force
+        current.setdefault(consent.kind, consent)
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
+            "consents_in_force": list(current.values()),
+            "fiscal_code_changes": person.fiscal_code_changes.all(),
+            "panels": _rendered_panels(request, person),
+            "timeline": timeline(person),
             "breadcrumbs": [
                 (_("Scrivania"), reverse("core:home")),
                 (_("Persone"), _list_url()),
@@ -170,7 +224,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @operator_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.for_operator(request.user).with_places(), pk=pk)
+    person = _person_or_404(request, Person.objects.for_operator(request.user).with_places(), pk)
     initial = {"fiscal_code": person.fiscal_code}
     initial.update({name: getattr(person, name) for name in EDITABLE_FIELDS})
     form = PersonForm(request.POST or None, initial=initial, editing=True)
@@ -198,5 +252,70 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 (person.full_name, reverse("people:person_detail", args=[person.pk])),
                 (_("Modifica"), None),
             ],
+        },
+    )
+
+
+def _person_breadcrumbs(person: Person, title: str) -> list[tuple[str, str | None]]:
+    return [
+        (_("Scrivania"), reverse("core:home")),
+        (_("Persone"), _list_url()),
+        (person.full_name, reverse("people:person_detail", args=[person.pk])),
+        (title, None),
+    ]
+
+
+@operator_required
+def person_change_fiscal_code(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(request, Person.objects.for_operator(request.user), pk)
+    form = FiscalCodeChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = do_change_fiscal_code(
+                person,
+                form.cleaned_data["fiscal_code"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            _report(request, result, _("Codice fiscale variato."))
+            return _after_write(request, result.person)
+    elif request.method == "GET":
+        log_access(request, person)
+    title = _("Variazione del codice fiscale")
+    return render(
+        request,
+        "people/fiscal_code_change_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": title,
+            "breadcrumbs": _person_breadcrumbs(person, title),
+        },
+    )
+
+
+@operator_required
+def person_record_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(request, Person.objects.for_operator(request.user), pk)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        do_record_consent(
+            person, form.cleaned_data["kind"], given=form.cleaned_data["given"], by=request.user
+        )
+        messages.success(request, _("Consenso registrato."))
+        return redirect("people:person_detail", pk=person.pk)
+    title = _("Registra un consenso")
+    return render(
+        request,
+        "people/consent_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": title,
+            "breadcrumbs": _person_breadcrumbs(person, title),
         },
     )

@@ -6,3 +6,8 @@ class ServicesConfig(AppConfig):
     name = "sil.services"
     label = "services"
     verbose_name = _("Servizi, politiche e profilazione")
+
+    def ready(self) -> None:
+        from sil.services import hooks
+
+        hooks.register()

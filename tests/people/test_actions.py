@@ -122,11 +122,20 @@ def test_birthplace_is_the_period_valid_on_the_birth_date(naples):
     assert before.warnings == after.warnings == []
 
 
-def test_code_not_in_force_on_birth_date_warns(naples):
+def test_code_not_in_force_on_birth_date_is_refused(naples):
     MunicipalityFactory(cadastral_code="A002", valid_from=dt.date(2009, 1, 1))
-    result = do_register_person(data(naples, fiscal_code=code_for("A002")))
-    assert warning_codes(result) == ["birthplace_not_valid_on_birth_date"]
-    assert result.person.birth_municipality.cadastral_code == "A002"
+    with pytest.raises(ValidationError) as caught:
+        do_register_person(data(naples, fiscal_code=code_for("A002")))
+    assert [e.code for e in caught.value.error_dict["fiscal_code"]] == [
+        "birthplace_not_valid_on_birth_date"
+    ]
+    assert not Person.objects.exists()
+
+
+def test_provisional_code_with_a_wrong_check_digit_is_refused(naples):
+    with pytest.raises(ValidationError) as caught:
+        do_register_person(data(naples, fiscal_code="12345678901"))
+    assert [e.code for e in caught.value.error_dict["fiscal_code"]] == ["provisional_check_digit"]
 
 
 def test_foreign_birth_country(naples):
@@ -189,16 +198,16 @@ def test_missing_fields_are_reported_together(naples):
 def test_future_birth_date_is_refused(naples):
     with pytest.raises(ValidationError) as caught:
         do_register_person(
-            data(naples, fiscal_code="12345678901", birth_date=dt.date.today() + dt.timedelta(1))
+            data(naples, fiscal_code="12345678903", birth_date=dt.date.today() + dt.timedelta(1))
         )
     assert "birth_date" in caught.value.error_dict
 
 
 def test_provisional_code_needs_declared_birth_data(naples):
     with pytest.raises(ValidationError) as caught:
-        do_register_person(data(naples, fiscal_code="12345678901", sex="", birth_date=None))
+        do_register_person(data(naples, fiscal_code="12345678903", sex="", birth_date=None))
     assert set(caught.value.error_dict) == {"sex", "birth_date"}
-    result = do_register_person(data(naples, fiscal_code="12345678901"))
+    result = do_register_person(data(naples, fiscal_code="12345678903"))
     assert result.created
     assert result.person.has_provisional_fiscal_code
     assert result.person.birthplace is None
@@ -240,7 +249,7 @@ def test_update_moves_the_person_and_records_history(naples, cpi_naples):
     person.refresh_from_db()
     assert person.residence_municipality == salerno
     assert person.competent_office == cpi_salerno
-    assert person.phone == "081 1234567"
+    assert person.phone == "+390811234567"  # E.164
     assert person.first_name == "Anna"  # untouched
     assert person.birth_municipality == naples  # still from the code
     assert result.warnings == []
@@ -255,7 +264,7 @@ def test_update_warns_on_disagreeing_data_and_refuses_a_new_code(naples):
     result = do_update_person(person, {"sex": "M"})
     assert warning_codes(result) == ["sex_mismatch"]
     with pytest.raises(ValidationError) as caught:
-        do_update_person(person, {"fiscal_code": "12345678901"})
+        do_update_person(person, {"fiscal_code": "12345678903"})
     assert "fiscal_code" in caught.value.error_dict
     with pytest.raises(ValidationError):
         do_update_person(person, {"last_name": ""})

@@ -1,6 +1,7 @@
 import pytest
 
 from sil.core.models import AccessLog
+from sil.people.models import Person
 from tests.factories import OfficeFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,10 +58,11 @@ def test_reads_are_logged(client, world):
     )
 
 
-def test_api_is_read_only(client, world):
+def test_api_refuses_delete(client, world):
     client.force_login(world["regional"])
-    response = client.post(LIST, {"fiscal_code": "12345678901"}, content_type="application/json")
+    response = client.delete(f"{LIST}{world['a'].pk}/")
     assert response.status_code == 405
+    assert Person.objects.filter(pk=world["a"].pk).exists()
 
 
 def test_non_operators_and_anonymous_get_nothing(client, world):

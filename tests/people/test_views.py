@@ -89,8 +89,15 @@ def test_detail_writes_the_access_log(client, world):
         "people.person",
         str(world["a"].pk),
     )
-    client.get(reverse("people:person_detail", args=[world["b"].pk]))
-    assert AccessLog.objects.count() == 1  # a refused read reads nothing
+    response = client.get(reverse("people:person_detail", args=[world["b"].pk]))
+    assert response.status_code == 404
+    assert world["b"].fiscal_code not in response.content.decode()
+    denied = AccessLog.objects.exclude(pk=log.pk).get()  # the attempt is logged as refused
+    assert (denied.user_id, denied.object_id, denied.action) == (
+        operator.pk,
+        str(world["b"].pk),
+        "denied",
+    )
 
 
 def test_list_logs_the_people_shown(client, world):
@@ -235,7 +242,7 @@ def test_edit_changes_data_but_not_the_code(client, world):
     response = client.post(url, values)
     assert response.status_code == 302
     person.refresh_from_db()
-    assert person.phone == "081 555 1234"
+    assert person.phone == "+390815551234"
     assert person.fiscal_code == world["a"].fiscal_code
 
 
