@@ -6,6 +6,7 @@ DATABASE_URL is known by then. With DATABASE_URL already set, nothing is started
 
 from __future__ import annotations
 
+import atexit
 import os
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     server, started = ensure_running(EmbeddedPostgres(data_dir=data_dir, port=port))
     if started:
         _started = server
+        # pytest skips pytest_unconfigure when it stops on a usage error: stop at exit then.
+        atexit.register(server.stop)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
