@@ -25,6 +25,7 @@ from sil.did.forms import DeclareForm, LapseForm, ResumeForm, RevokeForm, Suspen
 from sil.did.machine import DidTransitionError, allowed_kinds
 from sil.did.models import Did, DidEventKind
 from sil.did.seniority import seniority
+from sil.people.access import person_breadcrumbs, person_or_404
 from sil.people.models import Person
 from sil.people.views import operator_required
 
@@ -53,17 +54,12 @@ def _person_url(person: Person) -> str:
 
 
 def _breadcrumbs(person: Person, title: str) -> list[tuple[str, str | None]]:
-    return [
-        (_("Scrivania"), reverse("core:home")),
-        (_("Persone"), reverse("people:person_list")),
-        (person.full_name, reverse("people:person_detail", args=[person.pk])),
-        (title, None),
-    ]
+    return person_breadcrumbs(person, (title, None))
 
 
 @operator_required
 def person_dids(request: HttpRequest, person_pk: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.for_operator(request.user), pk=person_pk)
+    person = person_or_404(request, person_pk)
     context = panel_context(request, person)
     log_access(request, person)
     log_access(request, context["dids"], action="list")
@@ -98,7 +94,7 @@ def _form_page(
 
 @operator_required
 def declare(request: HttpRequest, person_pk: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.for_operator(request.user), pk=person_pk)
+    person = person_or_404(request, person_pk)
     form = DeclareForm(request.POST or None, initial={"did_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

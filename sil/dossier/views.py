@@ -29,13 +29,13 @@ from sil.dossier.forms import SECTION_FORMS, AvailabilityForm
 from sil.dossier.models import PersonSection
 from sil.dossier.queries import SECTIONS_BY_KEY, Section, availability_of, dossier_of
 from sil.dossier.sap import sap_document
+from sil.people.access import person_breadcrumbs, person_or_404
 from sil.people.models import Person
 from sil.people.views import operator_required
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:
-    people = Person.objects.for_operator(request.user).with_places()
-    return get_object_or_404(people, pk=person_id)
+    return person_or_404(request, person_id, Person.objects.with_places())
 
 
 def _section(key: str) -> Section:
@@ -49,15 +49,6 @@ def _dossier_url(person: Person) -> str:
     return reverse("dossier:dossier_detail", args=[person.pk])
 
 
-def _breadcrumbs(person: Person, *last: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [
-        (_("Scrivania"), reverse("core:home")),
-        (_("Persone"), reverse("people:person_list")),
-        (person.full_name, reverse("people:person_detail", args=[person.pk])),
-        *last,
-    ]
-
-
 @operator_required
 def dossier_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
@@ -69,7 +60,7 @@ def dossier_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             **context,
-            "breadcrumbs": _breadcrumbs(person, (_("Fascicolo"), None)),
+            "breadcrumbs": person_breadcrumbs(person, (_("Fascicolo"), None)),
         },
     )
 
@@ -122,7 +113,7 @@ def _entry_form(
             "form": form,
             "entry": entry,
             "title": title,
-            "breadcrumbs": _breadcrumbs(
+            "breadcrumbs": person_breadcrumbs(
                 person, (_("Fascicolo"), _dossier_url(person)), (str(title), None)
             ),
         },
@@ -146,7 +137,7 @@ def entry_delete(request: HttpRequest, person_id: int, section: str, pk: int) ->
             "person": person,
             "section": current,
             "entry": entry,
-            "breadcrumbs": _breadcrumbs(
+            "breadcrumbs": person_breadcrumbs(
                 person, (_("Fascicolo"), _dossier_url(person)), (_("Elimina"), None)
             ),
         },
@@ -176,7 +167,7 @@ def availability_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             "form": form,
-            "breadcrumbs": _breadcrumbs(
+            "breadcrumbs": person_breadcrumbs(
                 person, (_("Fascicolo"), _dossier_url(person)), (_("Disponibilità"), None)
             ),
         },

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sil.core.audit import log_access
+from sil.people.access import person_breadcrumbs, person_or_404
 from sil.people.models import Person
 from sil.people.views import operator_required
 from sil.services.actions import (
@@ -29,7 +30,7 @@ from sil.services.queries import latest_profiling, services_of
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:
-    return get_object_or_404(Person.objects.for_operator(request.user), pk=person_id)
+    return person_or_404(request, person_id)
 
 
 def _policy(person: Person, pk: int) -> Policy:
@@ -39,15 +40,6 @@ def _policy(person: Person, pk: int) -> Policy:
 
 def _list_url(person: Person) -> str:
     return reverse("services:policy_list", args=[person.pk])
-
-
-def _breadcrumbs(person: Person, *last: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [
-        (_("Scrivania"), reverse("core:home")),
-        (_("Persone"), reverse("people:person_list")),
-        (person.full_name, reverse("people:person_detail", args=[person.pk])),
-        *last,
-    ]
 
 
 @operator_required
@@ -61,7 +53,7 @@ def policy_list(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             **context,
-            "breadcrumbs": _breadcrumbs(person, (_("Politiche attive"), None)),
+            "breadcrumbs": person_breadcrumbs(person, (_("Politiche attive"), None)),
         },
     )
 
@@ -101,7 +93,7 @@ def _policy_form(request: HttpRequest, person: Person, policy: Policy | None) ->
             "policy": policy,
             "form": form,
             "title": title,
-            "breadcrumbs": _breadcrumbs(
+            "breadcrumbs": person_breadcrumbs(
                 person, (_("Politiche attive"), _list_url(person)), (title, None)
             ),
         },
@@ -123,7 +115,7 @@ def policy_delete(request: HttpRequest, person_id: int, pk: int) -> HttpResponse
         {
             "person": person,
             "policy": policy,
-            "breadcrumbs": _breadcrumbs(
+            "breadcrumbs": person_breadcrumbs(
                 person, (_("Politiche attive"), _list_url(person)), (_("Elimina"), None)
             ),
         },
@@ -152,7 +144,7 @@ def policy_event_create(request: HttpRequest, person_id: int, pk: int) -> HttpRe
             "person": person,
             "policy": policy,
             "form": form,
-            "breadcrumbs": _breadcrumbs(
+            "breadcrumbs": person_breadcrumbs(
                 person, (_("Politiche attive"), _list_url(person)), (_("Nuovo evento"), None)
             ),
         },
@@ -182,7 +174,7 @@ def gol_assessment_create(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "profiling": profiling,
             "form": form,
-            "breadcrumbs": _breadcrumbs(
+            "breadcrumbs": person_breadcrumbs(
                 person, (_("Politiche attive"), _list_url(person)), (_("Percorso GOL"), None)
             ),
         },
