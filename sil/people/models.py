@@ -57,9 +57,16 @@ class Sex(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def for_operator(self, user: Any) -> PersonQuerySet:
-        """Only the people of the operator's offices (every office for region-wide roles)."""
+        """Only the people of the operator's offices (every office for region-wide roles).
+
+        People merged into another one are left out: their records now live on the survivor.
+        """
         scoped: PersonQuerySet = scope_to_offices(self, user, "competent_office")  # type: ignore[assignment]
-        return scoped
+        return scoped.not_merged()
+
+    def not_merged(self) -> PersonQuerySet:
+        """Without the people merged into another one (they stay in the database for undo)."""
+        return self.filter(merged_into__isnull=True)
 
     def search(self, text: str) -> PersonQuerySet:
         """By codice fiscale, telephone, e-mail, or surname and name.
@@ -71,6 +78,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
         text = " ".join((text or "").split())
         if not text:
             return self
+        return self.not_merged()._search(text)
+
+    def _search(self, text: str) -> PersonQuerySet:
         compact = cf.normalise(text)
         if "@" in text:
             return self.filter(email__iexact=text.lower())
@@ -185,6 +195,15 @@ class Person(models.Model):
         blank=True,
         related_name="people",
         verbose_name=_("CPI competente"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_people",
+        verbose_name=_("unita in"),
+        help_text=_("La persona in cui questa scheda duplicata è stata unita."),
     )
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
@@ -351,3 +370,85 @@ class PrivacyConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.given}"
+
+
+class PersonMergeQuerySet(models.QuerySet["PersonMerge"]):
+    def for_operator(self, user: Any) -> PersonMergeQuerySet:
+        scoped: PersonMergeQuerySet = scope_to_offices(  # type: ignore[assignment]
+            self, user, "survivor__competent_office"
+        )
+        return scoped
+
+
+@pghistory.track()
+class PersonMerge(models.Model):
+    """A duplicate person merged into a survivor: which rows moved, so the merge can be undone.
+
+    `moved` lists, for each relation, the ids of the rows moved from the merged person to the
+    survivor: ``[{"model": "did.did", "field": "person", "ids": [1, 2]}, ...]``.
+    """
+
+    survivor = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="merges_as_survivor",
+        verbose_name=_("persona che resta"),
+    )
+    merged = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="merges_as_merged",
+        verbose_name=_("persona unita"),
+    )
+    moved = models.JSONField(_("righe spostate"), default=list, blank=True)
+    reason = models.TextField(_("motivo"))
+    merged_at = models.DateTimeField(_("unita il"), default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unita da"),
+    )
+    undone_at = models.DateTimeField(_("annullata il"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("annullata da"),
+    )
+
+    objects = PersonMergeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unione di persone")
+        verbose_name_plural = _("unioni di persone")
+        indexes = [
+            models.Index(fields=["survivor", "merged_at"], name="person_merge_survivor"),
+            models.Index(fields=["merged", "merged_at"], name="person_merge_merged"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(survivor=models.F("merged")), name="person_merge_distinct"
+            ),
+            # One merge in force per merged person.
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=Q(undone_at__isnull=True),
+                name="person_merge_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+    @property
+    def moved_count(self) -> int:
+        return sum(len(entry.get("ids", [])) for entry in self.moved)

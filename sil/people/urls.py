@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sil.people import views
+from sil.people import merge_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
         name="person_change_fiscal_code",
     ),
     path("<int:pk>/consensi/", views.person_record_consent, name="person_record_consent"),
+    path("<int:pk>/duplicati/", merge_views.person_duplicates, name="person_duplicates"),
+    path("unioni/<int:pk>/", merge_views.person_merge_detail, name="person_merge_detail"),
 ]

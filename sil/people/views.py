@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from sil.accounts.models import Role
+from sil.accounts.queries import has_role
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.core.permissions import visible_office_ids
@@ -100,6 +102,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _can_merge(user: Any) -> bool:
+    """Region, administrator and CPI manager roles may merge duplicate people."""
+    return bool(
+        getattr(user, "is_superuser", False)
+        or has_role(user, Role.REGION, Role.ADMIN, Role.CPI_MANAGER)
+    )
+
+
 def _person_or_404(request: HttpRequest, people: QuerySet[Person], pk: int) -> Person:
     """The person if the operator may see it; otherwise 404, and the attempt is logged."""
     person = people.filter(pk=pk).first()
@@ -152,6 +162,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fiscal_code_changes": person.fiscal_code_changes.all(),
             "panels": _rendered_panels(request, person),
             "timeline": timeline(person),
+            "can_merge": _can_merge(request.user),
             "breadcrumbs": [
                 (_("Scrivania"), reverse("core:home")),
                 (_("Persone"), _list_url()),
