@@ -24,3 +24,17 @@ def test_request_id_is_echoed_or_made(client):
     assert given["X-Request-ID"] == "abcdef0123456789"
     made = client.get("/healthz", HTTP_X_REQUEST_ID="bad id!")
     assert len(made["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_italian_by_default_whatever_the_browser_says(client):
+    page = client.get("/account/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page.status_code == 200
+    assert '<html lang="it">' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_switcher_choice_wins(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/account/login/"})
+    page = client.get("/account/login/", HTTP_ACCEPT_LANGUAGE="it")
+    assert '<html lang="en">' in page.content.decode()
