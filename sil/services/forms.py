@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sil.people.forms import AccessibleFormMixin
+from sil.dossier.forms import SectionForm
 from sil.services.models import GolAssessment, Policy, PolicyEvent
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class _Accessible(AccessibleFormMixin, forms.ModelForm):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.decorate()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.decorate()
-
-    def _post_clean(self) -> None:
-        # The model checks run in the action (one place for views, API and imports).
-        pass
-
-
-class PolicyForm(_Accessible):
+class PolicyForm(SectionForm):
     class Meta:
         model = Policy
         fields = [
@@ -56,7 +40,7 @@ class PolicyForm(_Accessible):
         return "".join(str(self.cleaned_data.get("policy_id") or "").split()).upper()
 
 
-class PolicyEventForm(_Accessible):
+class PolicyEventForm(SectionForm):
     class Meta:
         model = PolicyEvent
         fields = ["code", "date"]
@@ -69,7 +53,7 @@ class PolicyEventForm(_Accessible):
         }
 
 
-class GolAssessmentForm(_Accessible):
+class GolAssessmentForm(SectionForm):
     class Meta:
         model = GolAssessment
         fields = ["path", "decided_on", "override", "override_reason"]
