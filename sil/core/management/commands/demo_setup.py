@@ -4,7 +4,8 @@
    the installed packages;
 2. the Campania-like region: 46 CPIs over the real comuni of AV, BN, CE, NA, SA, a few job
    desks and the regional office (through the same code path as `sil offices import`);
-3. the demo people and operators, when the apps providing them are installed.
+3. the demo people, their dossiers (DID, curriculum, policies) and the operators, when the apps
+   providing them are installed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from sil.core.commands import InputErrors
 from sil.territory.demo import do_setup_demo_offices
 
-FOLLOW_UPS = ["demo_people", "demo_operators"]
+FOLLOW_UPS = ["demo_people", "demo_dossier", "demo_operators"]
 
 
 def refdata_directory() -> Path | None:
