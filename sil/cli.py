@@ -17,6 +17,7 @@ starts it stops it on exit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -84,12 +85,21 @@ def _worker_command() -> list[str]:
     return [sys.executable, "-m", "sil", "procrastinate", "worker"]
 
 
+def _stop_group(child: subprocess.Popen[bytes], sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, sig)
+
+
 def _run_children(commands: dict[str, tuple[list[str], dict[str, str]]]) -> int:
-    """Run processes side by side until one exits or Ctrl-C; then stop them all."""
+    """Run processes side by side until one exits or Ctrl-C; then stop them all.
+
+    Each child leads its own process group, and the whole group is stopped: gunicorn's workers
+    must not outlive their master (they would keep the port and talk to a stopped database).
+    """
     children: dict[str, subprocess.Popen[bytes]] = {}
     for name, (cmd, extra_env) in commands.items():
         env = {**os.environ, **extra_env}
-        children[name] = subprocess.Popen(cmd, env=env)  # noqa: S603
+        children[name] = subprocess.Popen(cmd, env=env, start_new_session=True)  # noqa: S603
     status = 0
     try:
         while True:
@@ -103,13 +113,13 @@ def _run_children(commands: dict[str, tuple[list[str], dict[str, str]]]) -> int:
         print("\nStopping…")
     finally:
         for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+            _stop_group(child, signal.SIGTERM)
+        deadline = time.monotonic() + 30
         for child in children.values():
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            # Whatever is left of the group (a stuck gunicorn worker) is killed.
+            _stop_group(child, signal.SIGKILL)
     return status
 
 

@@ -79,3 +79,52 @@ def test_sigterm_stops_the_children_and_the_parent():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_leaves_no_gunicorn_worker_behind():
+    """SIGTERM to `sil serve` stops gunicorn's master and every one of its workers."""
+    import signal
+    import socket
+    import time
+
+    from tests.core.test_health import _test_database_url
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "SIL_BIND": f"127.0.0.1:{port}",
+        "SIL_WEB_WORKERS": "2",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sil", "serve"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("sil serve did not listen")
+        master = subprocess.run(
+            ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        workers = subprocess.run(
+            ["pgrep", "-P", master[0]], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert len(workers) == 2
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=40) == 0
+        for pid in [*master, *workers]:
+            assert not os.path.exists(f"/proc/{pid}"), f"process {pid} outlived sil serve"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
