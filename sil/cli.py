@@ -184,7 +184,10 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    signal.signal(signal.SIGTERM, _terminate)
+    # Children run in their own process groups, so the parent alone hears Ctrl-C, a closed
+    # terminal or a process manager, and must act on each even if launched with them ignored.
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, _terminate)
     command = args[0] if args else "help"
     if command == "db":
         sys.exit(db(args[1:]))
