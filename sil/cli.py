@@ -8,6 +8,8 @@
     sil offices import FILE   load CPIs and job desks with their municipalities
     sil createoperator …      create an operator with office and role
     sil apitoken create USER  issue an API token
+    sil demo-data --people N  generate a synthetic Region (reproducible with --seed)
+    sil bench load|search …   benchmarks at regional scale (see bench/)
     sil db start|stop|status|url   the embedded PostgreSQL
     sil <django command> …    any other Django management command
 
@@ -189,6 +191,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _terminate)
     command = args[0] if args else "help"
+    # Our multi-word commands are spelt with dashes (`sil demo-data`); Django's with underscores.
+    if "-" in command and not command.startswith("-"):
+        command = command.replace("-", "_")
+        args[0] = command
     if command == "db":
         sys.exit(db(args[1:]))
     if command in _NO_DB:

@@ -78,6 +78,12 @@ INSTALLED_APPS = [
     "sil.did",
     "sil.dossier",
     "sil.services",
+    "sil.employers",
+    "sil.vacancies",
+    "sil.matching",
+    "sil.applications",
+    "sil.shortlists",
+    "sil.scale",
 ]
 
 MIDDLEWARE = [

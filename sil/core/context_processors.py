@@ -18,7 +18,8 @@ class NavEntry:
     """One entry of the main navigation.
 
     `roles`: shown only to holders of one of these roles (None: every operator).
-    `staff`: shown only to Django staff users. Entries whose URL name does not resolve (an app
+    `staff`: shown only to Django staff users. `kinds`: the kinds of user the entry is for
+    (operators, citizens, employer users). Entries whose URL name does not resolve (an app
     not installed yet) are skipped, so apps can be listed here before they exist.
     """
 
@@ -26,14 +27,31 @@ class NavEntry:
     url_name: str
     roles: frozenset[str] | None = None
     staff: bool = False
+    kinds: frozenset[str] = frozenset({"operator"})
 
+
+CITIZEN = frozenset({"citizen"})
+EMPLOYER = frozenset({"employer"})
 
 # Later apps add their entries here, in menu order.
 NAV_ENTRIES: list[NavEntry] = [
     NavEntry(_("Scrivania"), "core:home"),
     NavEntry(_("Persone"), "people:person_list"),
+    NavEntry(_("Imprese"), "employers:employer_list"),
+    NavEntry(_("Offerte"), "vacancies:vacancy_list"),
+    NavEntry(_("Candidature"), "applications:application_list"),
+    NavEntry(_("Rose di candidati"), "shortlists:shortlist_list"),
     NavEntry(_("Uffici"), "territory:office_list"),
     NavEntry(_("Amministrazione"), "admin:index", roles=frozenset({"region", "admin"})),
+    # Citizens' personal area.
+    NavEntry(_("Area personale"), "citizen:home", kinds=CITIZEN),
+    NavEntry(_("I miei CV"), "citizen:cv_list", kinds=CITIZEN),
+    NavEntry(_("Le mie candidature"), "citizen:application_list", kinds=CITIZEN),
+    NavEntry(_("Cerca offerte"), "jobs:search", kinds=CITIZEN),
+    # Employers' area.
+    NavEntry(_("La mia impresa"), "employer_area:home", kinds=EMPLOYER),
+    NavEntry(_("Offerte"), "employer_vacancies:vacancy_list", kinds=EMPLOYER),
+    NavEntry(_("Candidature e rose"), "employer_shortlists:home", kinds=EMPLOYER),
 ]
 
 
@@ -46,6 +64,8 @@ def _resolve(url_name: str) -> str | None:
 
 def _visible(entry: NavEntry, user: Any, user_roles: Callable[[], set[str]]) -> bool:
     if entry.staff and not user.is_staff:
+        return False
+    if getattr(user, "kind", "operator") not in entry.kinds:
         return False
     if entry.roles is None:
         return True

@@ -69,6 +69,10 @@ class EmbeddedPostgres:
     data_dir: Path
     port: int
 
+    def __post_init__(self) -> None:
+        # pg_ctl runs with the data directory as its working directory: paths must be absolute.
+        object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+
     @property
     def pgdata(self) -> Path:
         return self.data_dir / "pgdata"
