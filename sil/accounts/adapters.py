@@ -11,6 +11,7 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # Second factors that count for the "operators must use MFA" rule (recovery codes do not).
@@ -21,6 +22,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Operators are created by administrators; citizens arrive through SPID/CIE.
         return False
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Employer users land in the employer area, citizens in their personal area; everyone
+        else on the home page."""
+        if getattr(request.user, "kind", None) == "employer":
+            return reverse("employer_area:home")
+        if getattr(request.user, "kind", None) == "citizen":
+            return reverse("citizen:home")
+        return str(super().get_login_redirect_url(request))
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Ask for the password again before MFA changes, except during the first enrolment.
@@ -62,7 +72,7 @@ class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """An operator may not remove their last TOTP or security key."""
         user = authenticator.user
-        if not getattr(user, "is_operator", False):
+        if not (getattr(user, "is_operator", False) or getattr(user, "kind", None) == "employer"):
             return True
         others = Authenticator.objects.filter(user=user, type__in=STRONG_FACTORS).exclude(
             pk=authenticator.pk

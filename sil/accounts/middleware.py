@@ -26,6 +26,11 @@ SESSION_FLAG = "sil_mfa_ok"
 _STRONG = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
+def requires_mfa(user: Any) -> bool:
+    """Operators and employer users must have a second factor."""
+    return bool(getattr(user, "is_operator", False) or getattr(user, "kind", None) == "employer")
+
+
 def has_mfa(user: Any) -> bool:
     """Whether the user has a TOTP app or a security key (recovery codes alone do not count)."""
     return Authenticator.objects.filter(user=user, type__in=_STRONG).exists()
@@ -40,7 +45,7 @@ class OperatorMFARequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and getattr(user, "is_operator", False)
+            and requires_mfa(user)
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and not request.session.get(SESSION_FLAG)
         ):

@@ -6,3 +6,8 @@ class ApplicationsConfig(AppConfig):
     name = "sil.applications"
     label = "applications"
     verbose_name = _("Candidature")
+
+    def ready(self) -> None:
+        from sil.applications import hooks
+
+        hooks.register()

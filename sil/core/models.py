@@ -1,4 +1,4 @@
-"""Shared models of the kernel: the access log of reads of personal data."""
+"""Shared models of the kernel: the access log of reads of personal data, the record of bulk loads."""
 
 from __future__ import annotations
 
@@ -81,3 +81,48 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
+
+
+# The record of bulk loads: one append-only row per batch written by COPY. Bulk statements may
+# run with the per-row history triggers switched off (docs/scale.md): this row is then the audit
+# trail of the batch: who, when, from what (file name and SHA-256), how many rows, which ids.
+class BulkLoad(models.Model):
+    kind = models.CharField(_("tipo"), max_length=30)
+    # What the batch is, for resuming: e.g. "demo_data:seed=1:chunk=3".
+    key = models.CharField(_("chiave"), max_length=200, blank=True, db_index=True)
+    source = models.CharField(_("origine"), max_length=300, blank=True)
+    sha256 = models.CharField(_("impronta SHA-256"), max_length=64, blank=True)
+    at = models.DateTimeField(_("data e ora"), default=timezone.now)
+    # No database constraint: deleting an account must not touch an append-only row.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eseguito da"),
+    )
+    context = models.JSONField(_("contesto"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("righe"), default=0)
+    created = models.PositiveIntegerField(_("create"), default=0)
+    updated = models.PositiveIntegerField(_("aggiornate"), default=0)
+    first_id = models.BigIntegerField(_("primo id"), null=True, blank=True)
+    last_id = models.BigIntegerField(_("ultimo id"), null=True, blank=True)
+    row_history = models.BooleanField(
+        _("storico per riga"),
+        default=True,
+        help_text=_("Falso se lo storico riga per riga è stato sostituito da questo record."),
+    )
+    details = models.JSONField(_("dettagli"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("caricamento massivo")
+        verbose_name_plural = _("caricamenti massivi")
+        indexes = [models.Index(fields=["kind", "at"], name="bulkload_kind_at")]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source} ({self.rows})"

@@ -379,3 +379,70 @@ class Availability(PersonSection):
 
     def __str__(self) -> str:
         return str(_("Disponibilità"))
+
+
+# Dossier sections a CV may draw rows from (keys as in sil.dossier.queries.SECTIONS).
+CV_SECTION_KEYS = (
+    "esperienze",
+    "titoli",
+    "formazione",
+    "lingue",
+    "informatica",
+    "patenti",
+    "patentini",
+)
+
+
+class CvQuerySet(models.QuerySet["Cv"]):
+    def for_person(self, person: Person | int) -> CvQuerySet:
+        return self.filter(person=person)
+
+
+@pghistory.track()
+class Cv(models.Model):
+    """A curriculum kept by the citizen: rows chosen from the dossier plus free text.
+
+    `selection` maps each dossier section key to the ids of the rows shown; rows removed from
+    the dossier simply drop out. A person may keep several CVs, one of them the default.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="cvs", verbose_name=_("persona")
+    )
+    name = models.CharField(
+        _("nome del CV"),
+        max_length=100,
+        help_text=_("Solo per riconoscerlo, ad esempio «Magazzino» o «Vendite»."),
+    )
+    headline = models.CharField(_("titolo professionale"), max_length=200, blank=True)
+    summary = models.TextField(_("presentazione"), blank=True)
+    desired_job = models.CharField(_("lavoro desiderato"), max_length=200, blank=True)
+    extra_skills = models.TextField(_("altre competenze"), blank=True)
+    availability_note = models.TextField(_("disponibilità"), blank=True)
+    selection = models.JSONField(_("voci del fascicolo incluse"), default=dict, blank=True)
+    is_default = models.BooleanField(_("CV predefinito"), default=False)
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    objects = CvQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("curriculum vitae")
+        verbose_name_plural = _("curricula vitae")
+        ordering = ["person", "-is_default", "name", "id"]
+        indexes = [models.Index(fields=["person", "name"], name="cv_person_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(is_default=True),
+                name="cv_one_default_per_person",
+                violation_error_message=_("La persona ha già un CV predefinito."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def selected_ids(self, key: str) -> list[int]:
+        value = (self.selection or {}).get(key) or []
+        return [int(item) for item in value if str(item).isdigit()]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from sil.classifications.models import EconomicActivity
@@ -26,6 +28,9 @@ class EmployerQuerySet(models.QuerySet["Employer"]):
         """Firms that agreed to appear in the public business directory."""
         return self.filter(directory_consent=True, is_active=True)
 
+    def active(self) -> EmployerQuerySet:
+        return self.filter(is_active=True)
+
 
 @pghistory.track()
 class Employer(models.Model):
@@ -44,6 +49,9 @@ class Employer(models.Model):
         related_name="employers",
         verbose_name=_("attività economica (ATECO)"),
     )
+    # The ATECO section letter (A-V) of economic_activity, kept by the actions: the directory
+    # and the lists filter on it without walking the classification tree.
+    ateco_section = models.CharField(_("sezione ATECO"), max_length=1, blank=True, editable=False)
     size = models.CharField(
         _("dimensione"), max_length=10, choices=EmployerSize.choices, blank=True
     )
@@ -98,9 +106,25 @@ class Employer(models.Model):
                 name="employer_vat_number_shape",
             ),
         ]
+        indexes = [
+            # Name search (ILIKE '%…%' on the upper-cased name).
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="employer_name_trgm"),
+            models.Index(fields=["ateco_section", "name"], name="employer_section_name"),
+            # The public directory lists consenting, active firms by name.
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(directory_consent=True, is_active=True),
+                name="employer_directory_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_sole_trader(self) -> bool:
+        """A 16-character codice fiscale is a person's: the firm is a sole trader (personal data)."""
+        return len(self.fiscal_code) == 16
 
 
 @pghistory.track()
@@ -165,3 +189,32 @@ class EmployerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.employer}"
+
+
+class DirectoryConsent(models.Model):
+    """Consent to appear in the public business directory, given or withdrawn (append-only)."""
+
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.CASCADE,
+        related_name="directory_consents",
+        verbose_name=_("impresa"),
+    )
+    given = models.BooleanField(_("prestato"))
+    at = models.DateTimeField(_("data e ora"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    class Meta:
+        verbose_name = _("consenso all'elenco delle imprese")
+        verbose_name_plural = _("consensi all'elenco delle imprese")
+        indexes = [models.Index(fields=["employer", "at"], name="employer_consent_at")]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {'+' if self.given else '-'} {self.at:%Y-%m-%d}"

@@ -6,3 +6,8 @@ class MatchingConfig(AppConfig):
     name = "sil.matching"
     label = "matching"
     verbose_name = _("Incontro domanda-offerta")
+
+    def ready(self) -> None:
+        from sil.matching import hooks
+
+        hooks.register()

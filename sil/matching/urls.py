@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sil.matching import views
 
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [
+    path("offerte/<int:pk>/candidati/", views.vacancy_candidates, name="vacancy_candidates"),
+]

@@ -98,7 +98,8 @@ class PersonViewSet(
     viewsets.ReadOnlyModelViewSet,
 ):
     """People of the caller's offices. `?q=` searches fiscal code (every omocodic variant),
-    name (accents and typos tolerated), telephone or e-mail; `?office=` filters."""
+    name (accents and typos tolerated, a year narrows to the birth year), telephone or e-mail;
+    a name search returns the best 200 matches. `?office=` filters."""
 
     serializer_class = PersonSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -115,7 +116,12 @@ class PersonViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="Codice fiscale, nome, telefono o e-mail"),
+            OpenApiParameter(
+                "q",
+                str,
+                description="Codice fiscale, cognome e nome (anche con l'anno di nascita), "
+                "telefono o e-mail",
+            ),
             OpenApiParameter("office", int, description="Id del CPI competente"),
         ]
     )

@@ -3,7 +3,8 @@
 The whole file is read and validated first, with the same checks as every other way in
 (`sil.people.actions.build_person` → `clean_person_data`); every bad row is reported with its
 line number, column, a stable machine code and an Italian message. Only then, in one
-transaction, new people are inserted and existing ones (same codice fiscale) updated in bulk.
+transaction, new people are inserted and existing ones (same codice fiscale) updated through the
+COPY loader (sil.people.bulk, which runs these checks fast and falls back to `check_row`).
 The format is documented in docs/people-import.md.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -18,18 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.core import fiscal_code as cf
-from sil.core.audit import audit_context
 from sil.people.actions import EDITABLE_FIELDS, Lookups, build_person
 from sil.people.models import Person, plain_text, plain_upper
 from sil.territory.models import Country, Municipality
-
-BATCH_SIZE = 1000
 
 # Column → Person field, in the documented order; the first eleven must be in the header.
 COLUMNS: dict[str, str] = {
@@ -51,8 +49,6 @@ REQUIRED_COLUMNS = tuple(list(COLUMNS)[:11])
 OPTIONAL_COLUMNS = ("comune_domicilio", "indirizzo_domicilio")
 FIELD_COLUMNS = {name: column for column, name in COLUMNS.items()}
 FIELD_COLUMNS["birth_country"] = "comune_nascita"
-# Fields written on update (the codice fiscale is the key and never changes here).
-UPDATE_FIELDS = [*EDITABLE_FIELDS, "competent_office", "updated_at"]
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 SEXES = {"M": "M", "F": "F", "MASCHIO": "M", "FEMMINA": "F", "MASCHILE": "M", "FEMMINILE": "F"}
@@ -263,10 +259,8 @@ class Places:
             return "name", (_plain(match["name"]), match["province"].upper())
         return "name", (_plain(value), "")
 
-    def resolve(
-        self, value: str, *, on: dt.date | None = None, countries: bool = False
-    ) -> tuple[Municipality | Country | None, str]:
-        """The place and "" or None and an error code (municipality_unknown/_ambiguous)."""
+    def candidates(self, value: str, countries: bool) -> list[Municipality | Country]:
+        """Every period of every place the value may name (before looking at dates)."""
         kind, (key, province) = self.classify(value)
         candidates: list[Municipality | Country]
         if kind == "istat":
@@ -285,6 +279,13 @@ class Places:
                 candidates = [c for c in candidates if isinstance(c, Country)]
         if not countries:
             candidates = [c for c in candidates if isinstance(c, Municipality)]
+        return candidates
+
+    def resolve(
+        self, value: str, *, on: dt.date | None = None, countries: bool = False
+    ) -> tuple[Municipality | Country | None, str]:
+        """The place and "" or None and an error code (municipality_unknown/_ambiguous)."""
+        candidates = self.candidates(value, countries)
         if not candidates:
             return None, "municipality_unknown"
         # The period in force on the date (today when no date): several periods of one
@@ -388,110 +389,46 @@ def _action_errors(line: int, exc: ValidationError) -> list[RowError]:
     return found
 
 
-@dataclass
-class Plan:
-    new: list[Person] = field(default_factory=list)
-    changed: list[Person] = field(default_factory=list)
-    unchanged: int = 0
+def check_row(
+    line: int,
+    cells: Mapping[str, str],
+    places: Places,
+    lookups: Lookups,
+    existing: Person | None,
+    errors: list[RowError],
+) -> tuple[Person | None, list[RowError]]:
+    """The registration checks of one row, exactly as the actions run them (slow, complete).
 
-
-def validate(
-    rows: list[tuple[int, dict[str, str]]], report: ImportReport, progress: Progress
-) -> Plan:
-    """Check every row; build the people to insert and those to update."""
-    places = Places(
-        cells[column]
-        for _line, cells in rows
-        for column in ("comune_nascita", "comune_residenza", "comune_domicilio")
-        if cells.get(column)
-    )
-    codes = {cf.normalise(cells.get("codice_fiscale", "")) for _line, cells in rows}
-    stored = {p.fiscal_code: p for p in Person.objects.with_places().filter(fiscal_code__in=codes)}
-    lookups = Lookups()
-    lookups.preload_cadastral_codes(
-        cf.base_code(code)[11:15] for code in codes if cf.SHAPE.match(code)
-    )
-    lookups.preload_competences(m.pk for m in places.municipalities)
-    plan = Plan()
-    first_row: dict[str, int] = {}
-    for line, cells in progress(rows, len(rows), _("Validazione")):
-        values, errors = parse_row(line, cells, places)
-        code = values["fiscal_code"]
-        if code and code in first_row:
-            errors.append(
-                RowError(
-                    line,
-                    "codice_fiscale",
-                    "duplicate_in_file",
-                    _("Codice fiscale già presente alla riga %(row)d.") % {"row": first_row[code]},
-                )
-            )
-        elif code:
-            first_row[code] = line
-        existing = stored.get(code)
-        if code:
-            # The actions' checks run on whatever could be read, so that every problem of the
-            # row shows at once; a column already in error is not reported twice.
-            if existing is not None:
-                # An empty cell keeps what is stored; the birthplace follows the code.
-                merged = {name: getattr(existing, name) for name in EDITABLE_FIELDS}
-                if not cf.is_provisional(code) and not (
-                    values.keys() & {"birth_municipality", "birth_country"}
-                ):
-                    merged["birth_municipality"] = merged["birth_country"] = None
-                merged.update(values)
-                values = merged
-            try:
-                person, warnings = build_person(code, values, lookups)
-            except ValidationError as exc:
-                seen = {problem.field for problem in errors}
-                errors.extend(e for e in _action_errors(line, exc) if e.field not in seen)
-            else:
-                if not errors:
-                    report.warnings.extend(
-                        RowError(line, WARNING_COLUMNS.get(w.code, ""), w.code, str(w))
-                        for w in warnings
-                    )
-        if errors:
-            report.invalid += 1
-            report.errors.extend(errors)
-            continue
-        report.valid += 1
-        if existing is None:
-            plan.new.append(person)
-            continue
-        fields = [
-            f.attname
-            for f in Person._meta.concrete_fields
-            if f.name in {*EDITABLE_FIELDS, "competent_office"}
-        ]
-        if all(getattr(existing, f) == getattr(person, f) for f in fields):
-            plan.unchanged += 1
-            continue
-        for name in fields:
-            setattr(existing, name, getattr(person, name))
-        plan.changed.append(existing)
-    report.errors.sort(key=lambda e: (e.row or 0, e.field))
-    return plan
-
-
-def do_import_people(
-    plan: Plan, *, source: str, progress: Progress = _no_progress
-) -> tuple[int, int]:
-    """Insert the new people and update the changed ones, in one transaction."""
-    now = timezone.now()
-    for person in plan.changed:
-        person.updated_at = now
-    with transaction.atomic(), audit_context(action="import_people", file=source):
-        batches = [plan.new[i : i + BATCH_SIZE] for i in range(0, len(plan.new), BATCH_SIZE)]
-        for batch in progress(batches, len(batches), _("Inserimento")):
-            Person.objects.bulk_create(batch)
-        batches = [
-            plan.changed[i : i + BATCH_SIZE] for i in range(0, len(plan.changed), BATCH_SIZE)
-        ]
-        for batch in progress(batches, len(batches), _("Aggiornamento")):
-            Person.objects.bulk_update(batch, UPDATE_FIELDS)
-    return len(plan.new), len(plan.changed)
+    `errors` holds problems already found (e.g. a duplicate code); every further one is added.
+    Returns the validated, unsaved person (None when the row is bad) and its warnings.
+    """
+    values, found = parse_row(line, cells, places)
+    errors.extend(found)
+    code = values["fiscal_code"]
+    if not code:
+        return None, []
+    # The actions' checks run on whatever could be read, so that every problem of the row
+    # shows at once; a column already in error is not reported twice.
+    if existing is not None:
+        # An empty cell keeps what is stored; the birthplace follows the code.
+        merged = {name: getattr(existing, name) for name in EDITABLE_FIELDS}
+        if not cf.is_provisional(code) and not (
+            values.keys() & {"birth_municipality", "birth_country"}
+        ):
+            merged["birth_municipality"] = merged["birth_country"] = None
+        merged.update(values)
+        values = merged
+    try:
+        person, warnings = build_person(code, values, lookups)
+    except ValidationError as exc:
+        seen = {problem.field for problem in errors}
+        errors.extend(e for e in _action_errors(line, exc) if e.field not in seen)
+        return None, []
+    if errors:
+        return None, []
+    return person, [
+        RowError(line, WARNING_COLUMNS.get(w.code, ""), w.code, str(w)) for w in warnings
+    ]
 
 
 def import_people(
@@ -500,8 +437,15 @@ def import_people(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress = _no_progress,
+    row_history: bool | None = None,
 ) -> ImportReport:
-    """Validate the whole file, then write it (unless dry run, or errors without skip_invalid)."""
+    """Validate the whole file, then write it (unless dry run, or errors without skip_invalid).
+
+    The rows are checked and written by the COPY loader (sil.people.bulk); `row_history`
+    chooses per-row history events or one batch record (None: by size, see bulk.py).
+    """
+    from sil.people import bulk  # bulk builds on the reading and checking above
+
     path = Path(path)
     report = ImportReport(dry_run=dry_run)
     try:
@@ -513,20 +457,25 @@ def import_people(
         return report
     text, report.encoding = decode_bytes(raw)
     rows = read_rows(text, report)
-    plan = validate(rows, report, progress) if rows else Plan()
-    report.created, report.updated, report.unchanged = (
-        len(plan.new),
-        len(plan.changed),
-        plan.unchanged,
-    )
+    del text
+    plan = bulk.validate_people(rows, report, progress) if rows else bulk.Plan()
+    del rows
+    report.created, report.updated, report.unchanged = plan.counts()
     if dry_run or (report.errors and not skip_invalid):
         if not dry_run:
             report.created = report.updated = report.unchanged = 0
         return report
-    if plan.new or plan.changed:
+    if plan.records:
         try:
-            do_import_people(plan, source=path.name, progress=progress)
-        except IntegrityError:
+            bulk.do_load_people(
+                plan,
+                kind="import_people",
+                source=path.name,
+                sha256=hashlib.sha256(raw).hexdigest(),
+                progress=progress,
+                row_history=row_history,
+            )
+        except bulk.LoadConflict:
             # Someone registered one of these codes after the check: nothing was written.
             report.created = report.updated = report.unchanged = 0
             report.errors.append(

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import unicodedata
 from typing import Any
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import models
-from django.db.models import Func, Q
-from django.db.models.functions import Upper
+from django.db.models import F, Func, Q
+from django.db.models.functions import Collate, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sil.core import fiscal_code as cf
 from sil.core.permissions import scope_to_offices
-from sil.people.phones import InvalidPhone, looks_like_phone, normalise_phone
 from sil.territory.models import Country, Municipality, Office
 
 # The database holds the same rule as sil.core.fiscal_code: a well-shaped personal code or an
 # 11-digit provisional one (the check character is verified by the actions, not the database).
 FISCAL_CODE_DB_PATTERN = f"({cf.SHAPE.pattern})|({cf.PROVISIONAL.pattern})"
-
-# Below this trigram similarity a surname is not offered as a fuzzy match.
-SEARCH_SIMILARITY = 0.3
 
 
 # SAP special values of the residence permit expiry (Flusso SAP, section 1).
@@ -48,6 +43,37 @@ def plain_upper(field: str) -> Func:
     indexed.
     """
     return Upper(Func(field, function="sil_unaccent", output_field=models.TextField()))
+
+
+def plain_key(field: str) -> Collate:
+    """plain_upper() in the C collation: the key names are indexed and searched by.
+
+    Byte order makes `LIKE 'ESP%'` an index range and index order the same whatever the
+    database's default collation.
+    """
+    return Collate(plain_upper(field), "C")
+
+
+def fiscal_code_base(field: str) -> Func:
+    """The first 15 characters of the base code, omocodic letters back to digits (migration 0005).
+
+    Every omocodic variant of a code shares it; provisional (11-digit) codes are left as they are.
+    """
+    return Func(field, function="sil_fiscal_code_base", output_field=models.CharField())
+
+
+# Adds the names of the rows just written to the dictionary (names no longer used stay: they
+# only cost a probe that finds nobody).
+_NAME_DICTIONARY_SQL = """
+INSERT INTO people_personname (kind, name)
+SELECT 'L', upper(sil_unaccent(last_name)) FROM new_people
+UNION
+SELECT 'F', word
+  FROM new_people, unnest(string_to_array(upper(sil_unaccent(first_name)), ' ')) AS word
+ WHERE word <> ''
+ON CONFLICT DO NOTHING;
+RETURN NULL;
+"""
 
 
 class Sex(models.TextChoices):
@@ -72,8 +98,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
         """By codice fiscale, telephone, e-mail, or surname and name.
 
         A complete fiscal code finds every omocodic variant of it; a partial one is a prefix.
-        Names are compared without accents and case, and a misspelt word still matches by
-        trigram similarity (pg_trgm).
+        Names are compared without accents and case, a misspelt word still finds the closest
+        names, and a year narrows to people born in it. Name searches return the best
+        `sil.people.search.SEARCH_LIMIT` people (see sil/people/search.py for the design).
         """
         text = " ".join((text or "").split())
         if not text:
@@ -81,34 +108,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.not_merged()._search(text)
 
     def _search(self, text: str) -> PersonQuerySet:
-        compact = cf.normalise(text)
-        if "@" in text:
-            return self.filter(email__iexact=text.lower())
-        if cf.is_valid(compact):
-            return self.filter(fiscal_code__in=list(cf.omocodic_variants(compact)))
-        if looks_like_phone(text):
-            condition = Q(fiscal_code=compact)
-            with contextlib.suppress(InvalidPhone):
-                condition |= Q(phone=normalise_phone(text))
-            return self.filter(condition)
-        if len(compact) >= 6 and any(char.isdigit() for char in compact):
-            return self.filter(fiscal_code__startswith=compact)
-        words = [plain_text(word) for word in text.split(" ")]
-        words = [word for word in words if word] or [text.upper()]
-        # The same expressions as the indexes below (contains and % use them).
-        people = self.alias(
-            last_plain=plain_upper("last_name"), first_plain=plain_upper("first_name")
-        )
-        exact = Q()
-        fuzzy = Q()
-        for word in words:
-            exact &= Q(last_plain__contains=word) | Q(first_plain__contains=word)
-            fuzzy &= Q(last_plain__trigram_similar=word) | Q(first_plain__trigram_similar=word)
-        return (
-            people.filter(exact | fuzzy)
-            .annotate(similarity=TrigramSimilarity(plain_upper("last_name"), words[0]))
-            .order_by("-similarity", "last_name", "first_name", "id")
-        )
+        from sil.people.search import search_people
+
+        return search_people(self, text)
 
     def with_places(self) -> PersonQuerySet:
         return self.select_related(
@@ -225,17 +227,55 @@ class Person(models.Model):
             ),
             models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="person_sex_valid"),
         ]
+        triggers = [
+            # Every writer (ORM, COPY, INSERT ... SELECT, merges) keeps the name dictionary of
+            # the search current; once per statement, so bulk loads pay one INSERT.
+            pgtrigger.Trigger(
+                name="person_names_insert",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                referencing=pgtrigger.Referencing(new="new_people"),
+                func=pgtrigger.Func(_NAME_DICTIONARY_SQL),
+            ),
+            # Emptying the registry (a benchmark, a fresh start) empties the dictionary.
+            pgtrigger.Trigger(
+                name="person_names_truncate",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Truncate,
+                func="DELETE FROM people_personname; RETURN NULL;",
+            ),
+            pgtrigger.Trigger(
+                name="person_names_update",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                referencing=pgtrigger.Referencing(new="new_people"),
+                func=pgtrigger.Func(_NAME_DICTIONARY_SQL),
+            ),
+        ]
         indexes = [
-            GinIndex(
-                OpClass(plain_upper("last_name"), name="gin_trgm_ops"),
-                name="person_last_plain_trgm",
+            # Name search: each reading of the query is a range of this index, read in order.
+            models.Index(
+                plain_key("last_name"),
+                plain_key("first_name"),
+                F("birth_date"),
+                F("id"),
+                name="person_name_key",
             ),
-            GinIndex(
-                OpClass(plain_upper("first_name"), name="gin_trgm_ops"),
-                name="person_first_plain_trgm",
+            # The same, for the operators of one CPI: their people of a surname, in order.
+            models.Index(
+                F("competent_office"),
+                plain_key("last_name"),
+                plain_key("first_name"),
+                F("birth_date"),
+                F("id"),
+                name="person_office_name_key",
             ),
+            models.Index(fiscal_code_base("fiscal_code"), name="person_fiscal_code_base"),
             models.Index(fields=["phone"], name="person_phone"),
-            models.Index(fields=["email"], name="person_email"),
+            models.Index(Upper("email"), name="person_email_upper"),
             models.Index(
                 fields=["competent_office", "last_name", "first_name", "id"],
                 name="person_office_name",
@@ -265,6 +305,46 @@ class Person(models.Model):
     @property
     def permit_permanent(self) -> bool:
         return self.permit_expiry == PERMIT_EXPIRY_PERMANENT
+
+
+class PersonName(models.Model):
+    """A distinct surname, or word of a first name, of the registry as searched (upper case,
+    no accents).
+
+    Small (tens of thousands of rows against millions of people): a misspelt name is matched
+    here by trigram similarity, then people are fetched by the exact names found. Written only
+    by the triggers on Person.
+    """
+
+    class Kind(models.TextChoices):
+        LAST = "L", _("cognome")
+        FIRST = "F", _("parola di un nome")
+
+    kind = models.CharField(_("tipo"), max_length=1, choices=Kind.choices)
+    name = models.TextField(_("nome"))
+
+    class Meta:
+        verbose_name = _("nome nel dizionario di ricerca")
+        verbose_name_plural = _("nomi nel dizionario di ricerca")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="person_name_unique"),
+        ]
+        # One trigram index per kind: a surname is looked up among surnames only.
+        indexes = [
+            GinIndex(
+                OpClass(F("name"), name="gin_trgm_ops"),
+                condition=Q(kind="L"),
+                name="person_name_last_trgm",
+            ),
+            GinIndex(
+                OpClass(F("name"), name="gin_trgm_ops"),
+                condition=Q(kind="F"),
+                name="person_name_first_trgm",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class FiscalCodeChangeReason(models.TextChoices):

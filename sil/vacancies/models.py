@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -33,12 +37,35 @@ class VacancyState(models.TextChoices):
     CANCELLED = "cancelled", _("annullata")
 
 
+# States in which the vacancy is over: nothing moves it any more.
+FINAL_STATES = frozenset({VacancyState.CLOSED, VacancyState.EXPIRED, VacancyState.CANCELLED})
+
+
+# Kept in the row by a BEFORE trigger (see Vacancy.Meta.triggers), so searches and ranking
+# read it instead of parsing every matching description again.
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector('italian'::regconfig, translate(sil_unaccent(coalesce(NEW.title, '')),"
+    " '/', ' ')), 'A') || setweight(to_tsvector('italian'::regconfig,"
+    " translate(sil_unaccent(coalesce(NEW.description, '')), '/', ' ')), 'B')"
+)
+
+
 class VacancyQuerySet(models.QuerySet["Vacancy"]):
     def published(self) -> VacancyQuerySet:
         return self.filter(state=VacancyState.PUBLISHED)
 
+    def on_board(self, today: dt.date) -> VacancyQuerySet:
+        """What the public job board shows: published and not past its expiry date."""
+        return self.filter(
+            Q(expiry_date__isnull=True) | Q(expiry_date__gte=today),
+            state=VacancyState.PUBLISHED,
+        )
 
-@pghistory.track()
+    def for_employers(self, employer_ids: list[int]) -> VacancyQuerySet:
+        return self.filter(employer_id__in=employer_ids)
+
+
+@pghistory.track(exclude=["search_vector"])
 class Vacancy(models.Model):
     """A job offer of an employer, managed by a CPI (or entered by the employer itself)."""
 
@@ -165,7 +192,9 @@ class Vacancy(models.Model):
         _("stato"), max_length=10, choices=VacancyState.choices, default=VacancyState.DRAFT
     )
     # The pre-publication quality check: what it flagged and who confirmed publishing anyway.
-    quality_warnings = models.JSONField(_("segnalazioni del controllo qualità"), default=list)
+    quality_warnings = models.JSONField(
+        _("segnalazioni del controllo qualità"), default=list, blank=True
+    )
     quality_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -177,6 +206,11 @@ class Vacancy(models.Model):
     quality_confirmed_at = models.DateTimeField(
         _("segnalazioni confermate il"), null=True, blank=True
     )
+    quality_reason = models.TextField(
+        _("motivazione della conferma"),
+        blank=True,
+        help_text=_("Perché l'offerta si pubblica nonostante le segnalazioni."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -187,6 +221,8 @@ class Vacancy(models.Model):
     )
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
+    # Derived from title and description by the database (trigger): never set it here.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = VacancyQuerySet.as_manager()
 
@@ -197,6 +233,33 @@ class Vacancy(models.Model):
         indexes = [
             models.Index(fields=["state", "publication_date"], name="vacancy_state_published"),
             models.Index(fields=["employer", "state"], name="vacancy_employer_state"),
+            # The job board: only published rows, filtered by place, profession or contract.
+            models.Index(
+                fields=["-publication_date", "-id"],
+                condition=Q(state="published"),
+                name="vacancy_board_recent",
+            ),
+            models.Index(
+                fields=["municipality", "-publication_date"],
+                condition=Q(state="published"),
+                name="vacancy_board_municipality",
+            ),
+            models.Index(
+                fields=["profession", "-publication_date"],
+                condition=Q(state="published"),
+                name="vacancy_board_profession",
+            ),
+            models.Index(fields=["office", "state"], name="vacancy_office_state"),
+            models.Index(fields=["state", "expiry_date"], name="vacancy_state_expiry"),
+            GinIndex(fields=["search_vector"], name="vacancy_search_vector"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="search_vector",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func=f"NEW.search_vector := {SEARCH_VECTOR_SQL}; RETURN NEW;",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -219,6 +282,65 @@ class Vacancy(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == VacancyState.PUBLISHED
+
+    @property
+    def requirements_text(self) -> str:
+        """Free-text requirements, as the quality check reads them."""
+        return "\n".join(t for t in (self.other_licences, self.it_skills) if t)
+
+    @property
+    def has_pay(self) -> bool:
+        return self.pay_min is not None or self.pay_max is not None or bool(self.ccnl_level)
+
+
+class TransitionActor(models.TextChoices):
+    OPERATOR = "operator", _("operatore")
+    EMPLOYER = "employer", _("impresa")
+    SYSTEM = "system", _("sistema")
+
+
+class VacancyTransition(models.Model):
+    """One move of a vacancy's state machine. Append-only (database trigger).
+
+    (VacancyEvent is pghistory's row history of Vacancy: this is the log of the workflow.)
+    """
+
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("offerta")
+    )
+    state_before = models.CharField(
+        _("stato precedente"), max_length=10, choices=VacancyState.choices, blank=True
+    )
+    state_after = models.CharField(
+        _("stato successivo"), max_length=10, choices=VacancyState.choices
+    )
+    actor = models.CharField(_("chi"), max_length=10, choices=TransitionActor.choices)
+    at = models.DateTimeField(_("data e ora"), auto_now_add=True)
+    # No database constraint and no SET NULL: deleting the account must not UPDATE the row.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eseguito da"),
+    )
+    by_name = models.CharField(_("nome di chi ha eseguito"), max_length=254, blank=True)
+    note = models.TextField(_("nota"), blank=True)
+    # The quality warnings confirmed at publication (empty otherwise).
+    warnings = models.JSONField(_("segnalazioni confermate"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("passaggio di stato dell'offerta")
+        verbose_name_plural = _("passaggi di stato delle offerte")
+        indexes = [models.Index(fields=["vacancy", "at"], name="vacancytransition_vacancy_at")]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state_before or '-'} → {self.state_after}"
 
 
 class VacancyLanguage(models.Model):

@@ -4,8 +4,9 @@
    the installed packages;
 2. the Campania-like region: 46 CPIs over the real comuni of AV, BN, CE, NA, SA, a few job
    desks and the regional office (through the same code path as `sil offices import`);
-3. the demo people, their dossiers (DID, curriculum, policies) and the operators, when the apps
-   providing them are installed.
+3. the demo people, their dossiers (DID, curriculum, policies), the operators, employers,
+   vacancies, citizens with CVs and applications, shortlists, and the matching profiles, when the
+   apps providing them are installed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,18 @@ from django.utils.translation import gettext as _
 from sil.core.commands import InputErrors
 from sil.territory.demo import do_setup_demo_offices
 
-FOLLOW_UPS = ["demo_people", "demo_dossier", "demo_operators"]
+# In order: each step may use what the previous ones made. The last one builds the matching
+# profiles in bulk instead of waiting for the worker to refresh them one by one.
+FOLLOW_UPS: list[tuple[str, ...]] = [
+    ("demo_people",),
+    ("demo_dossier",),
+    ("demo_operators",),
+    ("demo_employers",),
+    ("demo_vacancies",),
+    ("demo_citizens",),
+    ("demo_shortlists",),
+    ("matching", "rebuild", "--all"),
+]
 
 
 def refdata_directory() -> Path | None:
@@ -59,6 +71,8 @@ class Command(BaseCommand):
                 }
             )
         available = get_commands()
-        for name in FOLLOW_UPS:
+        for name, *args in FOLLOW_UPS:
             if name in available:
-                call_command(name, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
+                call_command(
+                    name, *args, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr
+                )

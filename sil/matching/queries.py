@@ -1,0 +1,510 @@
+"""Reads of the matching engine used by other apps: ranked candidates, ranked vacancies, one pair.
+
+rank_candidates runs ONE selective SQL prefilter on the candidate profiles (available people,
+profession family or ISCO crosswalk, a box around the workplace, the indispensable requirements)
+ordered by a cheap SQL pre-score and cut to a bounded pool; only that pool is scored in Python
+with full explanations. No query ever loads every available person.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Prefetch
+
+from sil.classifications.models import EscoProfessionMapping, Profession
+from sil.matching.models import CandidateProfile, WeightSet
+from sil.matching.profiles import TS_CONFIG, refresh_profiles
+from sil.matching.scoring import (
+    DEFAULT_VERSION,
+    DEFAULT_WEIGHTS,
+    CandidateFacts,
+    LanguageNeed,
+    Match,
+    VacancyFacts,
+    cp_prefix,
+    cp_prefixes,
+    haversine_km,
+    quick_score,
+    score,
+)
+from sil.people.models import Person
+from sil.vacancies.models import Vacancy, VacancyLanguage
+
+__all__ = [
+    "Match",
+    "active_weights",
+    "explain",
+    "rank_candidates",
+    "rank_vacancies",
+    "vacancy_facts",
+]
+
+# How many profiles the SQL prefilter hands to Python scoring.
+POOL_SIZE = 300
+DEFAULT_MAX_KM = 60
+KM_PER_DEGREE = 111.2
+# Words of the vacancy's description used for the free-text criterion.
+TEXT_CHARS = 600
+
+_PROFILE_COLUMNS = (
+    "person_id, professions, isco_codes, experience_months, latitude, longitude, "
+    "municipality_name, mobility_radius_km, contract_types, working_time, shifts, "
+    "education_position, education_name, language_levels, driving_licences, l68_listed"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    version: str
+    weights: Mapping[str, float]
+
+
+def active_weights() -> Weights:
+    current = WeightSet.objects.active()
+    if current is None:
+        return Weights(DEFAULT_VERSION, DEFAULT_WEIGHTS)
+    return Weights(current.version, {k: float(v) for k, v in current.weights.items()})
+
+
+# --- vacancies as facts --------------------------------------------------------------------
+
+
+def _vacancy_queryset() -> Any:
+    return Vacancy.objects.select_related(
+        "profession", "municipality", "contract_type", "education_level", "esco_occupation"
+    ).prefetch_related(
+        Prefetch("languages", queryset=VacancyLanguage.objects.select_related("level"))
+    )
+
+
+def vacancy_facts_many(vacancies: Sequence[Vacancy]) -> dict[int, VacancyFacts]:
+    """Facts of several vacancies in a fixed number of queries (names and crosswalk batched).
+
+    Expects the vacancies loaded with `_vacancy_queryset()` (related rows at hand).
+    """
+    codes = {v.profession.code for v in vacancies}
+    prefixes = {p for code in codes for p in cp_prefixes(code)}
+    names: dict[str, str] = {}
+    if prefixes:
+        for code, name, system in Profession.objects.filter(code__in=prefixes).values_list(
+            "code", "name", "system"
+        ):
+            if code not in names or system == "cp2021":
+                names[code] = name
+    isco_by_code: dict[str, set[str]] = {}
+    if codes:
+        rows = EscoProfessionMapping.objects.filter(
+            profession__system="cp2011",
+            profession__code__in=codes,
+            occupation__isco_group__isnull=False,
+        ).values_list("profession__code", "occupation__isco_group__code")
+        for code, isco in rows:
+            isco_by_code.setdefault(code, set()).add(isco)
+    isco_groups = {
+        v.esco_occupation.isco_group_id
+        for v in vacancies
+        if v.esco_occupation is not None and v.esco_occupation.isco_group_id
+    }
+    isco_of_group: dict[int, str] = {}
+    if isco_groups:
+        from sil.classifications.models import IscoGroup
+
+        isco_of_group = dict(IscoGroup.objects.filter(pk__in=isco_groups).values_list("pk", "code"))
+    facts = {}
+    for v in vacancies:
+        code = v.profession.code
+        isco = set(isco_by_code.get(code, ()))
+        if v.esco_occupation is not None and v.esco_occupation.isco_group_id in isco_of_group:
+            isco.add(isco_of_group[v.esco_occupation.isco_group_id])
+        facts[v.pk] = VacancyFacts(
+            vacancy_id=v.pk,
+            profession_code=code,
+            profession_names={p: names.get(p, "") for p in cp_prefixes(code)}
+            | {code: v.profession.name},
+            isco_codes=frozenset(isco),
+            latitude=v.municipality.latitude,
+            longitude=v.municipality.longitude,
+            municipality_name=v.municipality.name,
+            contract_code=v.contract_type.code if v.contract_type else "",
+            contract_name=v.contract_type.name if v.contract_type else "",
+            working_time=v.working_time,
+            shifts=v.shifts,
+            education_position=v.education_level.position if v.education_level else None,
+            education_name=v.education_level.name if v.education_level else "",
+            education_required=v.education_required,
+            experience_months=v.experience_months,
+            experience_required=v.experience_required,
+            languages=tuple(
+                LanguageNeed(lang.language, lang.level.position, lang.required)
+                for lang in v.languages.all()
+            ),
+            driving_licences=tuple(v.driving_licences),
+            licence_required=v.licence_required,
+            targeted_l68=v.targeted_l68,
+        )
+    return facts
+
+
+def _load(vacancy: Vacancy | int) -> Vacancy:
+    pk = vacancy if isinstance(vacancy, int) else vacancy.pk
+    loaded: Vacancy = _vacancy_queryset().get(pk=pk)
+    return loaded
+
+
+def vacancy_facts(vacancy: Vacancy | int) -> VacancyFacts:
+    loaded = _load(vacancy)
+    return vacancy_facts_many([loaded])[loaded.pk]
+
+
+def vacancy_text(vacancy: Vacancy) -> str:
+    return f"{vacancy.title} {vacancy.description[:TEXT_CHARS]} {vacancy.it_skills}"
+
+
+# --- profiles as facts -------------------------------------------------------------------
+
+
+def _json(value: Any) -> dict[str, int]:
+    # Django leaves jsonb undecoded on raw cursors.
+    if isinstance(value, str):
+        decoded: dict[str, int] = json.loads(value)
+        return decoded
+    return dict(value or {})
+
+
+def _candidate(row: Sequence[Any], text_rank: float = 0.0) -> CandidateFacts:
+    return CandidateFacts(
+        person_id=row[0],
+        professions=frozenset(row[1]),
+        isco_codes=frozenset(row[2]),
+        experience_months=_json(row[3]),
+        latitude=row[4],
+        longitude=row[5],
+        municipality_name=row[6],
+        mobility_radius_km=row[7],
+        contract_types=frozenset(row[8]),
+        working_time=row[9],
+        shifts=row[10],
+        education_position=row[11],
+        education_name=row[12],
+        language_levels=_json(row[13]),
+        driving_licences=frozenset(row[14]),
+        l68_listed=row[15],
+        text_rank=float(text_rank or 0.0),
+    )
+
+
+def _or_query_sql(param: str) -> str:
+    """A tsquery matching ANY word of the text (plainto_tsquery ANDs them)."""
+    return (
+        f"NULLIF(replace(plainto_tsquery('{TS_CONFIG}', %({param})s)::text, ' & ', ' | '), '')"
+        "::tsquery"
+    )
+
+
+def _box(lat: float, lon: float, km: float) -> dict[str, float]:
+    dlat = km / KM_PER_DEGREE
+    dlon = km / (KM_PER_DEGREE * max(0.1, math.cos(math.radians(lat))))
+    return {
+        "lat_min": lat - dlat,
+        "lat_max": lat + dlat,
+        "lon_min": lon - dlon,
+        "lon_max": lon + dlon,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateFilters:
+    max_km: float = DEFAULT_MAX_KM
+    min_score: float = 0.0
+    office_ids: tuple[int, ...] = ()
+    require_licences: bool = False
+    require_languages: bool = False
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> CandidateFilters:
+        data = data or {}
+        offices = data.get("office_ids") or data.get("office") or ()
+        if isinstance(offices, int):
+            offices = (offices,)
+        return cls(
+            max_km=float(data.get("max_km") or DEFAULT_MAX_KM),
+            min_score=float(data.get("min_score") or 0.0),
+            office_ids=tuple(int(o) for o in offices),
+            require_licences=bool(data.get("require_licences")),
+            require_languages=bool(data.get("require_languages")),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "max_km": self.max_km,
+            "min_score": self.min_score,
+            "office_ids": list(self.office_ids),
+            "require_licences": self.require_licences,
+            "require_languages": self.require_languages,
+        }
+
+
+def _candidate_sql(
+    facts: VacancyFacts, filters: CandidateFilters, family_level: int
+) -> tuple[str, dict[str, Any]]:
+    assert facts.latitude is not None and facts.longitude is not None
+    code = facts.profession_code
+    levels = len(code.split("."))
+    params: dict[str, Any] = {
+        "family": [cp_prefix(code, min(family_level, levels))],
+        "isco": sorted(facts.isco_codes),
+        "l5": [code],
+        "l4": [cp_prefix(code, min(4, levels))],
+        "l3": [cp_prefix(code, min(3, levels))],
+        "lat": facts.latitude,
+        "lon": facts.longitude,
+        "kx": KM_PER_DEGREE * math.cos(math.radians(facts.latitude)),
+        "pool": POOL_SIZE,
+        **_box(facts.latitude, facts.longitude, filters.max_km),
+    }
+    where = [
+        "available",
+        "(professions && %(family)s::varchar[] OR isco_codes && %(isco)s::varchar[])",
+        "latitude BETWEEN %(lat_min)s AND %(lat_max)s",
+        "longitude BETWEEN %(lon_min)s AND %(lon_max)s",
+    ]
+    # Hard filters: the requirements the vacancy marks as indispensable.
+    if facts.targeted_l68:
+        where.append("l68_listed")
+    if facts.education_required and facts.education_position is not None:
+        where.append("education_position >= %(education)s")
+        params["education"] = facts.education_position
+    if facts.experience_required and facts.experience_months:
+        where.append("coalesce((experience_months ->> %(exp_key)s)::int, 0) >= %(exp_months)s")
+        params["exp_key"] = cp_prefix(code, min(4, levels))
+        params["exp_months"] = facts.experience_months
+    if facts.driving_licences and (facts.licence_required or filters.require_licences):
+        where.append("driving_licences @> %(licences)s::varchar[]")
+        params["licences"] = list(facts.driving_licences)
+    tags = [
+        f"{need.language}:{_cefr_code(need.position)}"
+        for need in facts.languages
+        if need.required or filters.require_languages
+    ]
+    if tags:
+        where.append("languages @> %(languages)s::varchar[]")
+        params["languages"] = tags
+    if filters.office_ids:
+        where.append("office_id = ANY(%(offices)s)")
+        params["offices"] = list(filters.office_ids)
+    sql = f"""
+SELECT {_PROFILE_COLUMNS}, 0, coalesce(ts_rank(s.search, q.q, 32), 0)
+FROM (
+  SELECT {_PROFILE_COLUMNS}, search
+  FROM {CandidateProfile._meta.db_table}
+  WHERE {" AND ".join(where)}
+  ORDER BY (CASE WHEN professions && %(l5)s::varchar[] THEN 100
+                 WHEN professions && %(l4)s::varchar[] THEN 80
+                 WHEN isco_codes && %(isco)s::varchar[] THEN 60
+                 WHEN professions && %(l3)s::varchar[] THEN 50
+                 ELSE 25 END)
+           - 0.5 * sqrt(power((latitude - %(lat)s) * {KM_PER_DEGREE}, 2)
+                        + power((longitude - %(lon)s) * %(kx)s, 2)) DESC,
+           person_id
+  LIMIT %(pool)s
+) s LEFT JOIN (SELECT {_or_query_sql("text")} AS q) q ON true
+"""  # noqa: S608 - identifiers are ours, values are parameters
+    return sql, params
+
+
+def _cefr_code(position: int) -> str:
+    from sil.matching.scoring import cefr
+
+    return cefr(position)
+
+
+@dataclass(slots=True)
+class RankedCandidates:
+    matches: list[Match]
+    considered: int
+    weights_version: str
+    filters: CandidateFilters
+    missing_place: bool = False
+
+
+def rank_candidates_detailed(
+    vacancy: Vacancy | int,
+    *,
+    limit: int = 50,
+    filters: Mapping[str, Any] | CandidateFilters | None = None,
+) -> RankedCandidates:
+    chosen = (
+        filters if isinstance(filters, CandidateFilters) else CandidateFilters.from_mapping(filters)
+    )
+    weights = active_weights()
+    loaded = _load(vacancy)
+    facts = vacancy_facts_many([loaded])[loaded.pk]
+    if facts.latitude is None or facts.longitude is None:
+        return RankedCandidates([], 0, weights.version, chosen, missing_place=True)
+    text = vacancy_text(loaded)
+    rows: list[Sequence[Any]] = []
+    # The CP3 family first; a thin pool widens once to the CP2 group.
+    for level in (3, 2):
+        sql, params = _candidate_sql(facts, chosen, level)
+        params["text"] = text
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if len(rows) >= limit or len(facts.profession_code.split(".")) < 3:
+            break
+    ranked: list[tuple[float, int, CandidateFacts]] = []
+    for row in rows:
+        candidate = _candidate(row[:16], row[17])
+        if candidate.latitude is not None and (
+            haversine_km(facts.latitude, facts.longitude, candidate.latitude, candidate.longitude)  # type: ignore[arg-type]
+            > chosen.max_km
+        ):
+            continue
+        quick = quick_score(facts, candidate, weights.weights)
+        if quick.excluded_by or quick.score < chosen.min_score:
+            continue
+        ranked.append((-quick.score, candidate.person_id, candidate))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    # Only the shown top gets its explanations (same numbers, translated sentences).
+    matches = [
+        score(facts, candidate, weights.weights, weights.version)
+        for _score, _pk, candidate in ranked[:limit]
+    ]
+    return RankedCandidates(matches, len(rows), weights.version, chosen)
+
+
+def rank_candidates(
+    vacancy: Vacancy | int,
+    *,
+    limit: int = 50,
+    filters: Mapping[str, Any] | CandidateFilters | None = None,
+) -> list[Match]:
+    """The best `limit` available candidates for a vacancy, each with its explanation."""
+    return rank_candidates_detailed(vacancy, limit=limit, filters=filters).matches
+
+
+# --- one person ----------------------------------------------------------------------------
+
+
+def _profile_row(person_id: int) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_PROFILE_COLUMNS} FROM {CandidateProfile._meta.db_table} "  # noqa: S608
+            "WHERE person_id = %s",
+            [person_id],
+        )
+        row = cursor.fetchone()
+    return tuple(row) if row else None
+
+
+def candidate_facts(person: Person | int) -> CandidateFacts | None:
+    """The person's profile as facts; built on the spot if the worker has not yet made it."""
+    pk = person if isinstance(person, int) else person.pk
+    row = _profile_row(pk)
+    if row is None:
+        refresh_profiles([pk])
+        row = _profile_row(pk)
+    return _candidate(row) if row else None
+
+
+def _text_ranks(person_id: int, vacancies: Iterable[Vacancy]) -> dict[int, float]:
+    pairs = [(v.pk, vacancy_text(v)) for v in vacancies]
+    if not pairs:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+SELECT t.id, coalesce(ts_rank(cp.search,
+       NULLIF(replace(plainto_tsquery('{TS_CONFIG}', t.text)::text, ' & ', ' | '), '')::tsquery,
+       32), 0)
+FROM unnest(%(ids)s::bigint[], %(texts)s::text[]) AS t(id, text)
+JOIN {CandidateProfile._meta.db_table} cp ON cp.person_id = %(person)s
+""",  # noqa: S608
+            {"ids": [p[0] for p in pairs], "texts": [p[1] for p in pairs], "person": person_id},
+        )
+        return {row[0]: float(row[1]) for row in cursor.fetchall()}
+
+
+def explain(vacancy: Vacancy | int, person: Person | int) -> Match:
+    """Score one pair (a citizen's own application, a shortlisted person) with explanations."""
+    weights = active_weights()
+    loaded = _load(vacancy)
+    facts = vacancy_facts_many([loaded])[loaded.pk]
+    candidate = candidate_facts(person)
+    pk = person if isinstance(person, int) else person.pk
+    if candidate is None:  # merged person: nothing to match
+        candidate = CandidateFacts(pk, frozenset(), frozenset(), {}, None, None, "", None)
+    rank = _text_ranks(pk, [loaded]).get(loaded.pk, 0.0)
+    candidate = _with_rank(candidate, rank)
+    return score(facts, candidate, weights.weights, weights.version)
+
+
+def _with_rank(candidate: CandidateFacts, rank: float) -> CandidateFacts:
+    from dataclasses import replace
+
+    return replace(candidate, text_rank=rank)
+
+
+VACANCY_POOL = 300
+
+
+def rank_vacancies(person: Person | int, *, limit: int = 20) -> list[Match]:
+    """The published vacancies that fit a person best, each with its explanation."""
+    candidate = candidate_facts(person)
+    if candidate is None or candidate.latitude is None or candidate.longitude is None:
+        return []
+    weights = active_weights()
+    radius = max(candidate.mobility_radius_km or 0, DEFAULT_MAX_KM)
+    params: dict[str, Any] = {
+        "published": "published",
+        "families": sorted({cp_prefix(c, 3) for c in candidate.professions if c.count(".") >= 2}),
+        "isco": sorted(candidate.isco_codes),
+        "lat": candidate.latitude,
+        "lon": candidate.longitude,
+        "kx": KM_PER_DEGREE * math.cos(math.radians(candidate.latitude)),
+        "pool": VACANCY_POOL,
+        **_box(candidate.latitude, candidate.longitude, radius),
+    }
+    profession_clause = "true"
+    if params["families"] or params["isco"]:
+        profession_clause = (
+            "(split_part(pr.code, '.', 1) || '.' || split_part(pr.code, '.', 2) || '.' "
+            "|| split_part(pr.code, '.', 3) = ANY(%(families)s) OR ig.code = ANY(%(isco)s))"
+        )
+    sql = f"""
+SELECT v.id FROM {Vacancy._meta.db_table} v
+JOIN {Profession._meta.db_table} pr ON pr.id = v.profession_id
+JOIN territory_municipality m ON m.id = v.municipality_id
+LEFT JOIN classifications_escooccupation eo ON eo.id = v.esco_occupation_id
+LEFT JOIN classifications_iscogroup ig ON ig.id = eo.isco_group_id
+WHERE v.state = %(published)s AND {profession_clause}
+  AND m.latitude BETWEEN %(lat_min)s AND %(lat_max)s
+  AND m.longitude BETWEEN %(lon_min)s AND %(lon_max)s
+ORDER BY sqrt(power((m.latitude - %(lat)s) * {KM_PER_DEGREE}, 2)
+              + power((m.longitude - %(lon)s) * %(kx)s, 2)), v.id
+LIMIT %(pool)s
+"""  # noqa: S608 - identifiers are ours, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    vacancies = list(_vacancy_queryset().filter(pk__in=ids))
+    facts = vacancy_facts_many(vacancies)
+    ranks = _text_ranks(candidate.person_id, vacancies)
+    matches = []
+    for v in vacancies:
+        match = score(
+            facts[v.pk],
+            _with_rank(candidate, ranks.get(v.pk, 0.0)),
+            weights.weights,
+            weights.version,
+        )
+        if not match.excluded_by:
+            matches.append(match)
+    matches.sort(key=lambda m: (-m.score, m.vacancy_id))
+    return matches[:limit]
