@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 # The order matters: `load` empties the people tables and loads N people, `search` then
 # finds them there (and only tops them up when fewer).
-DATABASE_BENCHMARKS = ("load", "search", "matching", "campaign")
+DATABASE_BENCHMARKS = ("load", "search", "matching", "jobs", "campaign")
 FULL_PEOPLE = 1_600_000
 SMALL_PEOPLE = 2_000
 UNAVAILABLE = 3  # sil.scale.management.commands.bench.UNAVAILABLE

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sil.classifications.models import (
     ContractType,
@@ -34,7 +35,7 @@ class VacancyState(models.TextChoices):
     PUBLISHED = "published", _("pubblicata")
     CLOSED = "closed", _("chiusa")
     EXPIRED = "expired", _("scaduta")
-    CANCELLED = "cancelled", _("annullata")
+    CANCELLED = "cancelled", pgettext_lazy("vacancy state", "annullata")
 
 
 # States in which the vacancy is over: nothing moves it any more.

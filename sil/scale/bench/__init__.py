@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, str] = {
     "load": "sil.scale.bench_load:run",
     "search": "sil.scale.bench.search:run",
     "matching": "sil.matching.bench:run",
+    "jobs": "sil.vacancies.bench:run",
     "campaign": "sil.campaigns.bench:run",
 }
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sil.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, require_demo
-from sil.accounts.models import Membership
+from sil.accounts.models import Membership, User, UserKind
 
 
 class Command(BaseCommand):
@@ -35,6 +35,23 @@ class Command(BaseCommand):
         self.stdout.write(line.format(*("-" * w for w in widths)))
         for row in rows:
             self.stdout.write(line.format(*row))
+        # Employer users act for a firm; citizens sign in with a codice fiscale (demo only).
+        employer_users = User.objects.filter(kind=UserKind.EMPLOYER, is_active=True).order_by(
+            "email"
+        )[:5]
+        for user in employer_users:
+            self.stdout.write(line.format(user.email, str(_("Impresa")), _("area /imprese/")))
+        citizens = list(
+            User.objects.filter(kind=UserKind.CITIZEN, is_active=True)
+            .exclude(fiscal_code="")
+            .order_by("fiscal_code")
+            .values_list("fiscal_code", flat=True)[:3]
+        )
+        if citizens:
+            self.stdout.write(
+                _("Cittadini: /area-personale/accesso-demo/ con il codice fiscale, ad es. %(c)s")
+                % {"c": ", ".join(citizens)}
+            )
         self.stdout.write("")
         self.stdout.write(_("Password (uguale per tutti): %(p)s") % {"p": DEMO_PASSWORD})
         self.stdout.write(

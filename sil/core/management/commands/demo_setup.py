@@ -22,17 +22,17 @@ from django.utils.translation import gettext as _
 from sil.core.commands import InputErrors
 from sil.territory.demo import do_setup_demo_offices
 
-# In order: each step may use what the previous ones made. The last one builds the matching
-# profiles in bulk instead of waiting for the worker to refresh them one by one.
+# In order: each step may use what the previous ones made. The matching profiles are built in
+# bulk once the dossiers exist (rather than one by one by the worker), before the shortlists.
 FOLLOW_UPS: list[tuple[str, ...]] = [
     ("demo_people",),
     ("demo_dossier",),
+    ("matching", "rebuild", "--all"),
     ("demo_operators",),
     ("demo_employers",),
     ("demo_vacancies",),
     ("demo_citizens",),
     ("demo_shortlists",),
-    ("matching", "rebuild", "--all"),
 ]
 
 

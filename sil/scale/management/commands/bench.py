@@ -1,6 +1,6 @@
 """`sil bench NAME --people N [--seed S] [--json] [--results DIR]`: one benchmark.
 
-NAME is one of sil.scale.bench.BENCHMARKS (load, search, matching, campaign). The figures are
+NAME is one of sil.scale.bench.BENCHMARKS (load, search, matching, jobs, campaign). The figures are
 printed (one JSON line with --json) and written to DIR/NAME.json (default bench/results) with
 the machine's CPU count and memory, the PostgreSQL and Python versions, the date and the
 command. Benchmarks replace or add data: they run only on a bench database (see
@@ -24,13 +24,21 @@ UNAVAILABLE = 3
 NOT_A_BENCH_DATABASE = 4
 
 
+def default_vacancies(name: str, people: int) -> int:
+    """Vacancies when not given: the job board is measured at the Region's ~30,000 open ones;
+    matching ranks candidates for a sample of vacancies proportional to the people."""
+    if name == "jobs":
+        return 30_000 if people >= 1_000_000 else max(200, people // 4)
+    return max(20, min(500, people // 3200))
+
+
 def arguments(run: bench.Benchmark, options: dict[str, Any]) -> dict[str, Any]:
     """The options this benchmark's run() takes: people and seed always, vacancies if asked."""
     people = options["people"]
     offered = {
         "people": people,
         "seed": options["seed"],
-        "vacancies": options.get("vacancies") or max(20, min(500, people // 3200)),
+        "vacancies": options.get("vacancies") or default_vacancies(options.get("name", ""), people),
     }
     accepted = inspect.signature(run).parameters
     return {name: value for name, value in offered.items() if name in accepted}
