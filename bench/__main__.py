@@ -30,6 +30,7 @@ DATABASE_BENCHMARKS = ("load", "search", "matching", "jobs", "campaign")
 FULL_PEOPLE = 1_600_000
 SMALL_PEOPLE = 2_000
 UNAVAILABLE = 3  # sil.scale.management.commands.bench.UNAVAILABLE
+BASELINE_CODES = 20_000
 
 
 def bench_fiscal_code_check(size: int) -> dict[str, Any]:
@@ -42,15 +43,17 @@ def bench_fiscal_code_check(size: int) -> dict[str, Any]:
     start = time.perf_counter()
     ours = sum(1 for code in codes if is_valid(code))
     ours_s = time.perf_counter() - start
+    # The reference is ~200 times slower: timed on a sample, scaled to the same number of codes.
+    sample = codes[:BASELINE_CODES]
     start = time.perf_counter()
-    theirs = sum(1 for code in codes if reference.is_valid(code))
-    theirs_s = time.perf_counter() - start
-    assert ours == theirs == len(codes)
+    theirs = sum(1 for code in sample if reference.is_valid(code))
+    theirs_s = (time.perf_counter() - start) * len(codes) / len(sample)
+    assert ours == len(codes) and theirs == len(sample)
     return {
         "benchmark": "fiscal_code",
         "codes": len(codes),
         "codes_per_s": round(len(codes) / ours_s),
-        "baseline": "python-codicefiscale is_valid",
+        "baseline": "python-codicefiscale is_valid (timed on a sample, scaled)",
         "baseline_codes_per_s": round(len(codes) / theirs_s),
         "ratio": round(theirs_s / ours_s, 1),
         "cpu_count": os.cpu_count(),

@@ -14,7 +14,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from sil.people.models import Person
@@ -121,6 +121,22 @@ class CandidateProfile(models.Model):
     # Lists of the collocamento mirato are not yet in the system: always false for now.
     l68_listed = models.BooleanField(_("iscritto alle liste L. 68/1999"), default=False)
     search = SearchVectorField(null=True)
+    # "family@cell" tags: each CP2/CP3 family and ISCO group of the person ("2.6.2", "i2310")
+    # joined to a 0.25-degree grid cell of where they live. One GIN probe with the tags of the
+    # vacancy's family and of the cells around the workplace finds exactly the people of that
+    # family nearby, without visiting the rows of everyone else in the area. Computed by the
+    # database (migration 0003), so every writer keeps it right.
+    family_cells = models.GeneratedField(
+        expression=Func(
+            F("professions"),
+            F("isco_codes"),
+            F("latitude"),
+            F("longitude"),
+            function="matching_family_cells",
+        ),
+        output_field=ArrayField(models.CharField(max_length=40)),
+        db_persist=True,
+    )
     updated_at = models.DateTimeField(_("aggiornato il"))
 
     class Meta:
@@ -137,6 +153,9 @@ class CandidateProfile(models.Model):
                 condition=Q(available=True),
             ),
             GinIndex(fields=["search"], name="cprofile_search", condition=Q(available=True)),
+            GinIndex(
+                fields=["family_cells"], name="cprofile_family_cells", condition=Q(available=True)
+            ),
             models.Index(fields=["updated_at"], name="cprofile_updated"),
         ]
 

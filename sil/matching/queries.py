@@ -268,9 +268,13 @@ def _candidate_sql(
         "pool": POOL_SIZE,
         **_box(facts.latitude, facts.longitude, filters.max_km),
     }
+    params["tags"] = family_cell_tags(
+        [params["family"][0], *(f"i{code}" for code in params["isco"])], params
+    )
     where = [
         "available",
-        "(professions && %(family)s::varchar[] OR isco_codes && %(isco)s::varchar[])",
+        # One GIN probe: the family (or ISCO group) in the grid cells around the workplace.
+        "family_cells && %(tags)s::varchar[]",
         "latitude BETWEEN %(lat_min)s AND %(lat_max)s",
         "longitude BETWEEN %(lon_min)s AND %(lon_max)s",
     ]
@@ -316,6 +320,23 @@ FROM (
 ) s LEFT JOIN (SELECT {_or_query_sql("text")} AS q) q ON true
 """  # noqa: S608 - identifiers are ours, values are parameters
     return sql, params
+
+
+# The grid of CandidateProfile.family_cells (migration 0003): cells of 0.25 degrees.
+CELL_DEGREES = 0.25
+
+
+def family_cell_tags(families: Sequence[str], box: Mapping[str, float]) -> list[str]:
+    """The "family@cell" tags of every grid cell the box touches, for each family."""
+    lat_cells = range(
+        math.floor(box["lat_min"] / CELL_DEGREES), math.floor(box["lat_max"] / CELL_DEGREES) + 1
+    )
+    lon_cells = range(
+        math.floor(box["lon_min"] / CELL_DEGREES), math.floor(box["lon_max"] / CELL_DEGREES) + 1
+    )
+    return [
+        f"{family}@{lat}:{lon}" for family in families for lat in lat_cells for lon in lon_cells
+    ]
 
 
 def _cefr_code(position: int) -> str:
