@@ -13,7 +13,6 @@ import importlib
 import json
 import os
 import platform
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -165,7 +164,3 @@ def write_result(name: str, result: dict[str, Any], directory: Path | None = Non
     path = directory / f"{name}.json"
     path.write_text(json.dumps(result, indent=2, sort_keys=True, default=str) + "\n")
     return path
-
-
-def command_line() -> list[str]:
-    return ["sil", *sys.argv[1:]] if sys.argv else ["sil"]

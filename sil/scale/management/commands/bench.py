@@ -44,6 +44,15 @@ def arguments(run: bench.Benchmark, options: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in offered.items() if name in accepted}
 
 
+def command_line(options: dict[str, Any]) -> list[str]:
+    """The command that reproduces these figures (from the options, whoever called it)."""
+    words = ["sil", "bench", options["name"], "--people", str(options["people"])]
+    words += ["--seed", str(options["seed"])]
+    if options.get("vacancies"):
+        words += ["--vacancies", str(options["vacancies"])]
+    return [*words, "--json"] if options.get("json") else words
+
+
 class Command(BaseCommand):
     help = _("Esegue un benchmark a scala regionale su un database di benchmark.")
 
@@ -83,7 +92,7 @@ class Command(BaseCommand):
         except bench.NotABenchDatabase as exc:
             raise CommandError(str(exc), returncode=NOT_A_BENCH_DATABASE) from exc
         figures = run(**arguments(run, options))
-        result = {"benchmark": name, **figures, **bench.environment(bench.command_line())}
+        result = {"benchmark": name, **figures, **bench.environment(command_line(options))}
         if not options["no_write"]:
             path = bench.write_result(name, result, options["results"])
             result_path = str(path)
