@@ -18,6 +18,7 @@ from sil.accounts.demo import require_demo
 from sil.accounts.models import Membership, User
 from sil.matching.queries import rank_candidates
 from sil.shortlists import actions
+from sil.shortlists.models import Shortlist
 from sil.vacancies.models import Vacancy, VacancyState
 
 SHORTLISTS = 6
@@ -48,7 +49,9 @@ class Command(BaseCommand):
             .select_related("employer")
             .order_by("id")
         )
-        made = 0
+        # Idempotent: a second run tops up to --count shortlists, it never adds more.
+        made = Shortlist.objects.count()
+        already = made
         for vacancy in vacancies[:200]:
             if made >= options["count"]:
                 break
@@ -62,7 +65,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{vacancy}: {' '.join(exc.messages)}")
                 continue
             made += 1
-        self.stdout.write(f"demo_shortlists: {made} rose create")
+        self.stdout.write(f"demo_shortlists: {made - already} rose create, {made} in tutto")
 
     def _build(self, vacancy: Vacancy, person_ids: list[int], operator: Any, index: int) -> None:
         shortlist = actions.do_add_candidates(vacancy, person_ids, operator)
