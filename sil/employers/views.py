@@ -7,7 +7,7 @@ sole trader (whose codice fiscale is a person's) are written to the access log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -284,20 +284,23 @@ def _site_initial(site: EmployerSite) -> dict[str, Any]:
     return {name: getattr(site, name) for name in SITE_FIELDS}
 
 
-@operator_required
-def site_create(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _editable_or_403(request, pk)
-    form = SiteForm(request.POST or None, initial={"is_active": True})
-    del form.fields["is_active"]
+def _site_form(
+    request: HttpRequest,
+    employer: Employer,
+    form: SiteForm,
+    save: Callable[[dict[str, Any]], object],
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """The operating-site form: one page for adding and editing."""
     if request.method == "POST" and form.is_valid():
         try:
-            do_add_site(employer, form.cleaned_data, by=request.user)
+            save(form.cleaned_data)
         except ValidationError as exc:
             _report_errors(form, exc)
         else:
-            messages.success(request, _("Sede operativa aggiunta."))
+            messages.success(request, done)
             return redirect("employers:employer_detail", pk=employer.pk)
-    title = _("Nuova sede operativa")
     return render(
         request,
         "employers/site_form.html",
@@ -312,29 +315,32 @@ def site_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
+def site_create(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = _editable_or_403(request, pk)
+    form = SiteForm(request.POST or None, initial={"is_active": True})
+    del form.fields["is_active"]
+    return _site_form(
+        request,
+        employer,
+        form,
+        lambda data: do_add_site(employer, data, by=request.user),
+        _("Sede operativa aggiunta."),
+        _("Nuova sede operativa"),
+    )
+
+
+@operator_required
 def site_edit(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
     employer = _editable_or_403(request, pk)
     site = get_object_or_404(employer.sites.select_related("municipality"), pk=site_pk)
     form = SiteForm(request.POST or None, initial=_site_initial(site))
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_site(site, form.cleaned_data, by=request.user)
-        except ValidationError as exc:
-            _report_errors(form, exc)
-        else:
-            messages.success(request, _("Sede operativa aggiornata."))
-            return redirect("employers:employer_detail", pk=employer.pk)
-    title = _("Modifica sede operativa")
-    return render(
+    return _site_form(
         request,
-        "employers/site_form.html",
-        {
-            "form": form,
-            "employer": employer,
-            "title": title,
-            "cancel_url": reverse("employers:employer_detail", args=[employer.pk]),
-            "breadcrumbs": _employer_crumbs(employer, title),
-        },
+        employer,
+        form,
+        lambda data: do_update_site(site, data, by=request.user),
+        _("Sede operativa aggiornata."),
+        _("Modifica sede operativa"),
     )
 
 
