@@ -12,20 +12,11 @@ import factory
 
 from sil.accounts.models import UserKind
 from sil.dossier.models import Cv
-from sil.employers.models import Employer, EmployerMembership
+from sil.employers.models import EmployerMembership
 from sil.vacancies.models import Vacancy, VacancyState
 from tests.dossier.factories import ProfessionFactory
-from tests.factories import MunicipalityFactory, PersonFactory, UserFactory
-
-
-class EmployerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Employer
-
-    fiscal_code = factory.Sequence(lambda n: f"{7000000000 + n:011d}")
-    name = factory.Sequence(lambda n: f"Impresa di prova {n} srl")
-    municipality = factory.SubFactory(MunicipalityFactory)
-    email = factory.Sequence(lambda n: f"impresa{n}@esempio.invalid")
+from tests.employers.factories import EmployerFactory
+from tests.factories import PersonFactory, UserFactory
 
 
 class EmployerUserFactory(UserFactory):

@@ -14,24 +14,10 @@ from decimal import Decimal
 import factory
 
 from sil.classifications.models import ContractType, LanguageLevel, Profession
-from sil.employers.codes import make_vat_number
-from sil.employers.models import Employer, EmployerMembership
+from sil.employers.models import EmployerMembership
 from sil.vacancies.models import Vacancy, VacancyState
-from tests.factories import MunicipalityFactory, UserFactory
-
-
-def _vat(n: int) -> str:
-    return make_vat_number(1000000 + n, office=63)
-
-
-class EmployerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Employer
-
-    fiscal_code = factory.Sequence(_vat)
-    vat_number = factory.SelfAttribute("fiscal_code")
-    name = factory.Sequence(lambda n: f"Impresa di prova {n} S.r.l.")
-    municipality = factory.SubFactory(MunicipalityFactory)
+from tests.employers.factories import EmployerFactory
+from tests.factories import UserFactory
 
 
 class EmployerMembershipFactory(factory.django.DjangoModelFactory):
