@@ -11,7 +11,8 @@ STRICT_MODULES := sil/env.py sil/cli.py sil/core/db sil/core/middleware.py sil/c
 	sil/core/admin.py sil/core/permissions.py sil/accounts/queries.py sil/territory/queries.py \
 	sil/people/search.py sil/people/queries.py sil/people/bulk.py sil/scale bench/__main__.py \
 	sil/employers sil/vacancies sil/matching/scoring.py sil/matching/profiles.py \
-	sil/applications sil/dossier/cv.py sil/shortlists
+	sil/applications sil/dossier/cv.py sil/shortlists sil/notifications sil/appointments \
+	sil/campaigns
 
 .PHONY: demo test lint format bench bench-small install messages clean-db help
 

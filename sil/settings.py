@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "sil.matching",
     "sil.applications",
     "sil.shortlists",
+    "sil.notifications",
+    "sil.appointments",
+    "sil.campaigns",
     "sil.scale",
 ]
 
@@ -274,6 +277,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     ("bootstrap-italia", NODE_MODULES / "bootstrap-italia" / "dist"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -27,6 +27,9 @@ urlpatterns = [
     path("operatori/abbinamento/", include("sil.matching.urls")),
     path("operatori/candidature/", include("sil.applications.urls")),
     path("operatori/rose/", include("sil.shortlists.urls")),
+    path("operatori/campagne/", include("sil.campaigns.urls")),
+    path("operatori/agende/", include("sil.appointments.urls")),
+    path("operatori/messaggi/", include("sil.notifications.urls")),
     path("operatori/admin/", admin.site.urls),
     # Employer area (/imprese/…), citizen area (/area-personale/…), public pages.
     path("imprese/offerte/", include("sil.vacancies.employer_urls")),
@@ -35,6 +38,8 @@ urlpatterns = [
     path("area-personale/", include("sil.applications.citizen_urls")),
     path("elenco-imprese/", include("sil.employers.public_urls")),
     path("offerte-di-lavoro/", include("sil.vacancies.public_urls")),
+    path("appuntamento/", include("sil.appointments.citizen_urls")),
+    path("notifiche/webhook/", include("sil.notifications.webhook_urls")),
     path("api/v1/", include("sil.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs_view, name="api-docs"),

@@ -3,11 +3,14 @@
 from rest_framework.routers import DefaultRouter
 
 from sil.applications.api import ROUTES as APPLICATIONS_ROUTES
+from sil.appointments.api import ROUTES as APPOINTMENTS_ROUTES
+from sil.campaigns.api import ROUTES as CAMPAIGNS_ROUTES
 from sil.did.api import DidViewSet
 from sil.dossier.api import ROUTES as DOSSIER_ROUTES
 from sil.dossier.api import SapExportViewSet
 from sil.employers.api import ROUTES as EMPLOYERS_ROUTES
 from sil.matching.api import ROUTES as MATCHING_ROUTES
+from sil.notifications.api import ROUTES as NOTIFICATIONS_ROUTES
 from sil.people.api import FiscalCodeViewSet, PersonViewSet
 from sil.services.api import ROUTES as SERVICES_ROUTES
 from sil.shortlists.api import ROUTES as SHORTLISTS_ROUTES
@@ -29,6 +32,9 @@ for prefix, viewset, basename in (
     + APPLICATIONS_ROUTES
     + SHORTLISTS_ROUTES
     + MATCHING_ROUTES
+    + CAMPAIGNS_ROUTES
+    + APPOINTMENTS_ROUTES
+    + NOTIFICATIONS_ROUTES
 ):
     router.register(prefix, viewset, basename=basename)
 

@@ -41,6 +41,8 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry(_("Offerte"), "vacancies:vacancy_list"),
     NavEntry(_("Candidature"), "applications:application_list"),
     NavEntry(_("Rose di candidati"), "shortlists:shortlist_list"),
+    NavEntry(_("Campagne"), "campaigns:campaign_list"),
+    NavEntry(_("Agende"), "appointments:day_list"),
     NavEntry(_("Uffici"), "territory:office_list"),
     NavEntry(_("Amministrazione"), "admin:index", roles=frozenset({"region", "admin"})),
     # Citizens' personal area.

@@ -332,3 +332,108 @@ class GolAssessment(models.Model):
             raise ValidationError(
                 {"override_reason": _("Motivare lo scostamento dal percorso suggerito.")}
             )
+
+
+class PactState(models.TextChoices):
+    DRAFT = "draft", _("bozza")
+    AWAITING_SIGNATURE = "awaiting", _("in attesa di firma")
+    SIGNED = "signed", _("firmato")
+    SUPERSEDED = "superseded", _("sostituito")
+
+
+class SignatureMethod(models.TextChoices):
+    PAPER = "paper", _("su carta (scansione)")
+    OTP = "otp", _("con codice OTP")
+
+
+@pghistory.track()
+class ServicePact(models.Model):
+    """Patto di servizio personalizzato (art. 20 D.Lgs. 150/2015; SPEC section 4).
+
+    The contents are stored as the operator agreed them; the PDF is generated from them, and
+    once signed its SHA-256 is kept with the signature so the document cannot change unseen.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="service_pacts", verbose_name=_("persona")
+    )
+    office = models.ForeignKey(
+        "territory.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("CPI")
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsabile delle attività"),
+    )
+    # Where it came from, e.g. "campaign:12" (the campaign that convened the person).
+    topic = models.CharField(_("origine"), max_length=60, blank=True)
+    state = models.CharField(
+        _("stato"), max_length=10, choices=PactState.choices, default=PactState.DRAFT
+    )
+    profiling_class = models.CharField(_("profilo di occupabilità"), max_length=60, blank=True)
+    gol_path = models.ForeignKey(
+        GolPath, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("percorso GOL")
+    )
+    job_search_actions = models.TextField(_("atti di ricerca attiva e tempi"))
+    meeting_frequency = models.CharField(_("frequenza degli incontri con il CPI"), max_length=200)
+    search_proof = models.TextField(_("modalità di prova della ricerca"))
+    availability = models.TextField(
+        _("disponibilità a orientamento, formazione, misure attive e offerte congrue")
+    )
+    notes = models.TextField(_("note"), blank=True)
+    valid_from = models.DateField(_("valido dal"))
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    signed_at = models.DateTimeField(_("firmato il"), null=True, blank=True)
+    signature_method = models.CharField(
+        _("modalità di firma"), max_length=10, choices=SignatureMethod.choices, blank=True
+    )
+    document_sha256 = models.CharField(_("impronta del documento"), max_length=64, blank=True)
+    document = models.BinaryField(_("documento PDF"), null=True, blank=True)
+    scan = models.FileField(_("scansione firmata"), upload_to="pacts/%Y/%m/", blank=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "-created_at", "-id"]
+        verbose_name = _("Patto di servizio")
+        verbose_name_plural = _("Patti di servizio")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="signed")
+                | (Q(signed_at__isnull=False) & ~Q(signature_method="") & ~Q(document_sha256="")),
+                name="pact_signed_has_signature",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(state__in=["draft", "awaiting"]),
+                name="pact_one_open_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.valid_from}"
+
+
+class PactOtp(models.Model):
+    """A one-time code sent to the person to sign a Patto; only its hash is stored."""
+
+    pact = models.ForeignKey(ServicePact, on_delete=models.CASCADE, related_name="otps")
+    channel = models.CharField(_("canale"), max_length=10)
+    destination = models.CharField(_("destinatario"), max_length=254)
+    code_hash = models.CharField(max_length=128)
+    document_sha256 = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("codice OTP del Patto")
+        verbose_name_plural = _("codici OTP del Patto")
+
+    def __str__(self) -> str:
+        return f"{self.pact_id} {self.channel}"

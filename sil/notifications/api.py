@@ -1,0 +1,7 @@
+"""REST API of notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTES: list[tuple[str, Any, str]] = []
