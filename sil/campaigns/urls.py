@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Operator screens of campaigns (/operatori/campagne/): one module per area, one namespace."""
+
+from django.urls import include, path
+
+from sil.campaigns import urls_campaigns, urls_dashboard, urls_reception
 
 app_name = "campaigns"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", include(urls_campaigns)),
+    path("", include(urls_reception)),
+    path("", include(urls_dashboard)),
+]
