@@ -384,3 +384,35 @@ SIL_REGION_NAME = env_str("SIL_REGION_NAME", "Regione Campania" if DEMO else "Re
 SIL_REFDATA_DIR = env_str("SIL_REFDATA_DIR")
 # Regional rule: the competent CPI follows the domicile when one is declared (else residence).
 SIL_COMPETENCE_BY_DOMICILE = env_bool("SIL_COMPETENCE_BY_DOMICILE", True)
+
+# --- notifications (outbox, SMS, App IO, delivery reports) -----------------------------
+# Without gateways, demo mode marks messages delivered without sending them.
+SIL_NOTIFICATIONS_DEMO_SINK = env_bool("SIL_NOTIFICATIONS_DEMO_SINK", DEMO)
+SIL_SMS_GATEWAY_URL = env_str("SIL_SMS_GATEWAY_URL")
+SIL_SMS_GATEWAY_TOKEN = env_str("SIL_SMS_GATEWAY_TOKEN")
+SIL_SMS_FALLBACK_URL = env_str("SIL_SMS_FALLBACK_URL")
+SIL_SMS_FALLBACK_TOKEN = env_str("SIL_SMS_FALLBACK_TOKEN")
+SIL_SMS_SENDER = env_str("SIL_SMS_SENDER", "OpenSIL")
+# After this many consecutive failures the primary SMS gateway rests for the cool-down and
+# messages go to the fallback.
+SIL_SMS_FAILOVER_AFTER = env_int("SIL_SMS_FAILOVER_AFTER", 5)
+SIL_SMS_FAILOVER_COOLDOWN_S = env_int("SIL_SMS_FAILOVER_COOLDOWN_S", 300)
+SIL_APPIO_URL = env_str("SIL_APPIO_URL", "https://api.io.pagopa.it/api/v1")
+SIL_APPIO_KEY = env_str("SIL_APPIO_KEY")
+# Global rates per provider, messages per second shared by every worker (0: no limit).
+SIL_SMS_RATE_PER_S = env_int("SIL_SMS_RATE_PER_S", 0)
+SIL_APPIO_RATE_PER_S = env_int("SIL_APPIO_RATE_PER_S", 0)
+SIL_EMAIL_RATE_PER_S = env_int("SIL_EMAIL_RATE_PER_S", 0)
+# Delivery-report webhooks: HMAC-SHA256 secret and accepted clock skew.
+SIL_WEBHOOK_SECRET = env_str("SIL_WEBHOOK_SECRET")
+SIL_WEBHOOK_TOLERANCE_S = env_int("SIL_WEBHOOK_TOLERANCE_S", 300)
+# Dispatcher: rows claimed per batch, parallel sends, lease of a claim, retries.
+SIL_NOTIFICATIONS_BATCH = env_int("SIL_NOTIFICATIONS_BATCH", 400)
+SIL_NOTIFICATIONS_THREADS = env_int("SIL_NOTIFICATIONS_THREADS", 32)
+SIL_NOTIFICATIONS_LEASE_S = env_int("SIL_NOTIFICATIONS_LEASE_S", 120)
+SIL_NOTIFICATIONS_MAX_ATTEMPTS = env_int("SIL_NOTIFICATIONS_MAX_ATTEMPTS", 6)
+SIL_NOTIFICATIONS_BACKOFF_S = env_int("SIL_NOTIFICATIONS_BACKOFF_S", 30)
+SIL_NOTIFICATIONS_BACKOFF_MAX_S = env_int("SIL_NOTIFICATIONS_BACKOFF_MAX_S", 3600)
+SIL_NOTIFICATIONS_HTTP_TIMEOUT_S = env_int("SIL_NOTIFICATIONS_HTTP_TIMEOUT_S", 10)
+# How long one worker job dispatches before handing over (other queues get their turn).
+SIL_NOTIFICATIONS_RUN_S = env_int("SIL_NOTIFICATIONS_RUN_S", 30)

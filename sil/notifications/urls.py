@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sil.notifications import views
 
 app_name = "notifications"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.message_list, name="message_list"),
+    path("<int:pk>/", views.message_detail, name="message_detail"),
+]

@@ -1,6 +1,8 @@
 """Delivery-report webhooks of the providers (signed, no session)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sil.notifications import webhooks
 
 app_name = "notification_webhooks"
-urlpatterns: list[object] = []
+urlpatterns = [path("<slug:provider>/", webhooks.report, name="report")]
