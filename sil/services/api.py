@@ -32,6 +32,7 @@ from sil.services.models import (
     PolicyEventCode,
     Profiling,
 )
+from sil.services.pact_api import ServicePactViewSet
 
 
 class PolicyScopedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -214,4 +215,5 @@ ROUTES: list[tuple[str, type, str]] = [
     ("policy-events", PolicyEventViewSet, "policy-event"),
     ("profilings", ProfilingViewSet, "profiling"),
     ("gol-assessments", GolAssessmentViewSet, "gol-assessment"),
+    ("service-pacts", ServicePactViewSet, "service-pact"),
 ]

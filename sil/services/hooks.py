@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from sil.dossier import sap
 from sil.people import panels, timeline
 from sil.people.models import Person
+from sil.services import pact_hooks
 from sil.services.models import PolicyEvent, Profiling
 from sil.services.queries import latest_gol_assessment, latest_profiling, policies_of, services_of
 
@@ -135,3 +136,4 @@ def register() -> None:
     timeline.register_source("services", timeline_events)
     sap.register_section("dati_amministrativi", 2, administrative_data)
     sap.register_section("politiche_attive", 6, active_policies)
+    pact_hooks.register()

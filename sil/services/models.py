@@ -346,7 +346,9 @@ class SignatureMethod(models.TextChoices):
     OTP = "otp", _("con codice OTP")
 
 
-@pghistory.track()
+# The frozen PDF is left out of the history: copying it on every update would multiply its size;
+# its SHA-256 is tracked and identifies it.
+@pghistory.track(exclude=["document"])
 class ServicePact(models.Model):
     """Patto di servizio personalizzato (art. 20 D.Lgs. 150/2015; SPEC section 4).
 
@@ -393,6 +395,7 @@ class ServicePact(models.Model):
     document_sha256 = models.CharField(_("impronta del documento"), max_length=64, blank=True)
     document = models.BinaryField(_("documento PDF"), null=True, blank=True)
     scan = models.FileField(_("scansione firmata"), upload_to="pacts/%Y/%m/", blank=True)
+    scan_sha256 = models.CharField(_("impronta della scansione"), max_length=64, blank=True)
 
     objects = ServiceQuerySet.as_manager()
 
@@ -410,6 +413,10 @@ class ServicePact(models.Model):
                 fields=["person"],
                 condition=Q(state__in=["draft", "awaiting"]),
                 name="pact_one_open_per_person",
+            ),
+            # A new signature supersedes the previous one in the same transaction.
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(state="signed"), name="pact_one_signed_per_person"
             ),
         ]
 
