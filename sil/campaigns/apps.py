@@ -6,3 +6,11 @@ class CampaignsConfig(AppConfig):
     name = "sil.campaigns"
     label = "campaigns"
     verbose_name = _("Campagne di convocazione")
+
+    def ready(self) -> None:
+        from sil.campaigns import launch, receivers  # noqa: F401  (launch holds a worker task)
+        from sil.campaigns.outcomes import timeline_events
+        from sil.people import timeline
+
+        receivers.connect()
+        timeline.register_source("campaigns", timeline_events)

@@ -178,8 +178,20 @@ class OfficeCapacity(models.Model):
         return f"{self.office_id}: {self.per_day}"
 
 
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("in coda")
+    RUNNING = "running", _("in corso")
+    DONE = "done", _("completata")
+    FAILED = "failed", _("non riuscita")
+
+
 class ImportBatch(models.Model):
-    """One import of a beneficiary list (or its dry run), with the whole report."""
+    """One import of a beneficiary list (or its dry run), with the whole report.
+
+    Big files run in the worker: the row is created first (queued) and its status, stage and
+    processed/total counters are updated while the file is read and checked, so the upload page
+    can show the progress.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(_("file"), max_length=255)
@@ -195,6 +207,15 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(_("quando"), auto_now_add=True)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.DONE
+    )
+    stage = models.CharField(_("fase"), max_length=60, blank=True)
+    processed = models.PositiveIntegerField(_("righe elaborate"), default=0)
+    total = models.PositiveIntegerField(_("righe totali"), default=0)
+    # The uploaded file while it waits for the worker (removed once imported).
+    source_path = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(_("terminata il"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]

@@ -42,7 +42,9 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry(_("Candidature"), "applications:application_list"),
     NavEntry(_("Rose di candidati"), "shortlists:shortlist_list"),
     NavEntry(_("Campagne"), "campaigns:campaign_list"),
-    NavEntry(_("Agende"), "appointments:day_list"),
+    NavEntry(_("Accoglienza"), "campaigns:reception_day"),
+    NavEntry(_("Agende"), "appointments:index"),
+    NavEntry(_("Messaggi"), "notifications:message_list"),
     NavEntry(_("Uffici"), "territory:office_list"),
     NavEntry(_("Amministrazione"), "admin:index", roles=frozenset({"region", "admin"})),
     # Citizens' personal area.

@@ -33,6 +33,7 @@ FOLLOW_UPS: list[tuple[str, ...]] = [
     ("demo_vacancies",),
     ("demo_citizens",),
     ("demo_shortlists",),
+    ("demo_campaigns",),
 ]
 
 

@@ -40,6 +40,10 @@ def arguments(run: bench.Benchmark, options: dict[str, Any]) -> dict[str, Any]:
         "seed": options["seed"],
         "vacancies": options.get("vacancies") or default_vacancies(options.get("name", ""), people),
     }
+    # Campaign benchmark: the list size and the CPIs, when given (its own defaults otherwise).
+    for name in ("beneficiaries", "offices"):
+        if options.get(name):
+            offered[name] = options[name]
     accepted = inspect.signature(run).parameters
     return {name: value for name, value in offered.items() if name in accepted}
 
@@ -48,8 +52,9 @@ def command_line(options: dict[str, Any]) -> list[str]:
     """The command that reproduces these figures (from the options, whoever called it)."""
     words = ["sil", "bench", options["name"], "--people", str(options["people"])]
     words += ["--seed", str(options["seed"])]
-    if options.get("vacancies"):
-        words += ["--vacancies", str(options["vacancies"])]
+    for name in ("vacancies", "beneficiaries", "offices"):
+        if options.get(name):
+            words += [f"--{name}", str(options[name])]
     return [*words, "--json"] if options.get("json") else words
 
 
@@ -67,6 +72,15 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help=_("offerte di lavoro, per i benchmark che le usano (in proporzione alle persone)"),
+        )
+        parser.add_argument(
+            "--beneficiaries",
+            type=int,
+            default=None,
+            help=_("beneficiari nella lista, per il benchmark delle campagne"),
+        )
+        parser.add_argument(
+            "--offices", type=int, default=None, help=_("CPI, per il benchmark delle campagne")
         )
         parser.add_argument("--json", action="store_true", help=_("una riga JSON in uscita"))
         parser.add_argument(

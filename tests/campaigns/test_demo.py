@@ -1,0 +1,68 @@
+"""`sil demo_campaigns`: a campaign under way over the demo CPIs, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from sil.accounts.models import Role
+from sil.campaigns import demo
+from sil.campaigns.dashboard import campaign_dashboard
+from sil.campaigns.models import Campaign, CampaignState, Convocation
+from sil.notifications.models import OutboxMessage
+from tests.factories import (
+    CompetenceFactory,
+    MunicipalityFactory,
+    OfficeFactory,
+    PersonFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_region():
+    naples = MunicipalityFactory(naples=True)
+    salerno = MunicipalityFactory(salerno=True)
+    offices = []
+    for code, town in (("CPI-D01", naples), ("CPI-D02", salerno)):
+        office = OfficeFactory(code=code, name=f"CPI {town.name}")
+        CompetenceFactory(office=office, municipality=town)
+        PersonFactory.create_batch(
+            7,
+            competent_office=office,
+            residence_municipality=town,
+            phone="+393331234567",
+        )
+        offices.append(office)
+    UserFactory(email="regione@demo.opensil.it", regional=True, role=Role.REGION)
+    UserFactory(email="operatore@demo.opensil.it", operator_of=offices[0])
+    return offices
+
+
+def test_demo_campaign_is_under_way_and_a_second_run_adds_nothing(demo_region):
+    result = demo.run()
+    assert result.created, result.notes
+    campaign = Campaign.objects.get(slug=demo.SLUG)
+    assert campaign.state == CampaignState.RUNNING
+    assert result.convocations == 14
+    assert OutboxMessage.objects.filter(topic=campaign.topic).exists()
+    dashboard = campaign_dashboard(campaign)
+    totals = dashboard.totals
+    # Per CPI: one confirmed, one Patto signed, one refused, one exempt, one employed.
+    assert (totals.total, totals.confirmed, totals.seen, totals.signed) == (14, 2, 4, 2)
+    assert (totals.other_outcomes, totals.remaining) == (4, 6)
+    assert len(dashboard.daily) >= 2  # outcomes spread over the last working days
+    assert dashboard.projection.status in ("on_time", "late")
+    again = demo.run()
+    assert not again.created and again.outcomes == 0
+    assert Campaign.objects.filter(slug=demo.SLUG).count() == 1
+    assert Convocation.objects.filter(campaign=campaign).count() == 14
+
+
+@override_settings(DEMO=True)
+def test_command_reports(demo_region, capsys):
+    call_command("demo_campaigns")
+    assert "14 convocazioni" in capsys.readouterr().out
