@@ -23,7 +23,7 @@ from django.db import connection, transaction
 
 from sil.employers.models import Employer
 from sil.matching.models import CandidateProfile
-from sil.matching.profiles import refresh_range
+from sil.matching.profiles import refresh_range, vacuum_profiles
 from sil.matching.queries import (
     _PROFILE_COLUMNS,
     _candidate,
@@ -62,8 +62,7 @@ def _rebuild() -> float:
     low, high = min(low, high), max(low, high)
     for first in range(low, high + 1, REBUILD_BATCH):
         refresh_range(first, min(first + REBUILD_BATCH - 1, high))
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {CandidateProfile._meta.db_table}")
+    vacuum_profiles()
     return time.perf_counter() - started
 
 

@@ -104,8 +104,8 @@ def vacancy_facts_many(vacancies: Sequence[Vacancy]) -> dict[int, VacancyFacts]:
             profession__code__in=codes,
             occupation__isco_group__isnull=False,
         ).values_list("profession__code", "occupation__isco_group__code")
-        for code, isco in rows:
-            isco_by_code.setdefault(code, set()).add(isco)
+        for code, group in rows:
+            isco_by_code.setdefault(code, set()).add(group)
     isco_groups = {
         v.esco_occupation.isco_group_id
         for v in vacancies
@@ -250,14 +250,12 @@ class CandidateFilters:
         }
 
 
-def _candidate_sql(
-    facts: VacancyFacts, filters: CandidateFilters, family_level: int
-) -> tuple[str, dict[str, Any]]:
+def _tier_params(facts: VacancyFacts, filters: CandidateFilters) -> dict[str, Any]:
+    """The parameters shared by the single prefilter and the tiered one."""
     assert facts.latitude is not None and facts.longitude is not None
     code = facts.profession_code
     levels = len(code.split("."))
-    params: dict[str, Any] = {
-        "family": [cp_prefix(code, min(family_level, levels))],
+    return {
         "isco": sorted(facts.isco_codes),
         "l5": [code],
         "l4": [cp_prefix(code, min(4, levels))],
@@ -268,17 +266,15 @@ def _candidate_sql(
         "pool": POOL_SIZE,
         **_box(facts.latitude, facts.longitude, filters.max_km),
     }
-    params["tags"] = family_cell_tags(
-        [params["family"][0], *(f"i{code}" for code in params["isco"])], params
-    )
-    where = [
-        "available",
-        # One GIN probe: the family (or ISCO group) in the grid cells around the workplace.
-        "family_cells && %(tags)s::varchar[]",
-        "latitude BETWEEN %(lat_min)s AND %(lat_max)s",
-        "longitude BETWEEN %(lon_min)s AND %(lon_max)s",
-    ]
-    # Hard filters: the requirements the vacancy marks as indispensable.
+
+
+def _hard_filters(
+    facts: VacancyFacts, filters: CandidateFilters, params: dict[str, Any]
+) -> list[str]:
+    """The requirements the vacancy marks as indispensable, and the operator's filters."""
+    code = facts.profession_code
+    levels = len(code.split("."))
+    where = []
     if facts.targeted_l68:
         where.append("l68_listed")
     if facts.education_required and facts.education_position is not None:
@@ -302,24 +298,222 @@ def _candidate_sql(
     if filters.office_ids:
         where.append("office_id = ANY(%(offices)s)")
         params["offices"] = list(filters.office_ids)
-    sql = f"""
+    return where
+
+
+# The SQL pre-score: profession tier minus half the distance in km (equirectangular: cheap and
+# close enough at a Region's scale). The tiers, best first; the tiered search relies on them.
+TIER_CP5, TIER_CP4, TIER_ISCO, TIER_CP3, TIER_FAMILY = 100, 80, 60, 50, 25
+_DISTANCE_SQL = (
+    f"sqrt(power((latitude - %(lat)s) * {KM_PER_DEGREE}, 2) "
+    "+ power((longitude - %(lon)s) * %(kx)s, 2))"
+)
+_TIER_SQL = f"""(CASE WHEN professions && %(l5)s::varchar[] THEN {TIER_CP5}
+                 WHEN professions && %(l4)s::varchar[] THEN {TIER_CP4}
+                 WHEN isco_codes && %(isco)s::varchar[] THEN {TIER_ISCO}
+                 WHEN professions && %(l3)s::varchar[] THEN {TIER_CP3}
+                 ELSE {TIER_FAMILY} END)"""
+_ROWS_SQL = f"""
 SELECT {_PROFILE_COLUMNS}, 0, coalesce(ts_rank(s.search, q.q, 32), 0)
 FROM (
   SELECT {_PROFILE_COLUMNS}, search
   FROM {CandidateProfile._meta.db_table}
-  WHERE {" AND ".join(where)}
-  ORDER BY (CASE WHEN professions && %(l5)s::varchar[] THEN 100
-                 WHEN professions && %(l4)s::varchar[] THEN 80
-                 WHEN isco_codes && %(isco)s::varchar[] THEN 60
-                 WHEN professions && %(l3)s::varchar[] THEN 50
-                 ELSE 25 END)
-           - 0.5 * sqrt(power((latitude - %(lat)s) * {KM_PER_DEGREE}, 2)
-                        + power((longitude - %(lon)s) * %(kx)s, 2)) DESC,
-           person_id
+  WHERE {{where}}
+  ORDER BY {{order}}
   LIMIT %(pool)s
 ) s LEFT JOIN (SELECT {_or_query_sql("text")} AS q) q ON true
 """  # noqa: S608 - identifiers are ours, values are parameters
+
+
+def _candidate_sql(
+    facts: VacancyFacts, filters: CandidateFilters, family_level: int
+) -> tuple[str, dict[str, Any]]:
+    """The prefilter as one statement: the whole family nearby, ordered by the pre-score.
+
+    The reference the tiered search must agree with, and what runs for a vacancy whose
+    profession is coded above the CP3 level.
+    """
+    code = facts.profession_code
+    levels = len(code.split("."))
+    params = _tier_params(facts, filters)
+    params["family"] = [cp_prefix(code, min(family_level, levels))]
+    params["tags"] = family_cell_tags(
+        [params["family"][0], *(f"i{code}" for code in params["isco"])], params
+    )
+    where = [
+        "available",
+        # One GIN probe: the family (or ISCO group) in the grid cells around the workplace.
+        "family_cells && %(tags)s::varchar[]",
+        "latitude BETWEEN %(lat_min)s AND %(lat_max)s",
+        "longitude BETWEEN %(lon_min)s AND %(lon_max)s",
+        *_hard_filters(facts, filters, params),
+    ]
+    sql = _ROWS_SQL.format(
+        where=" AND ".join(where), order=f"{_TIER_SQL} - 0.5 * {_DISTANCE_SQL} DESC, person_id"
+    )
     return sql, params
+
+
+@dataclass(frozen=True, slots=True)
+class _Tier:
+    value: int
+    # The indexed probe: "profession" (CP4/CP5 code @ cell, migration 0005) or "family"
+    # (CP2/CP3 family or ISCO group @ cell, migration 0003), with the codes to ask for.
+    index: str
+    codes: tuple[str, ...]
+    # Conditions that keep in this tier only the rows the pre-score puts in it.
+    conditions: tuple[str, ...]
+
+
+def _tiers(facts: VacancyFacts, params: Mapping[str, Any], family_level: int) -> list[_Tier]:
+    """The pre-score tiers of the vacancy, best first, each with its own indexed probe.
+
+    Every tier is the set of rows to which `_TIER_SQL` gives that value, among those the
+    single statement selects. The probe's tag ("code@cell") implies the person holds the code,
+    and the box implies the cell, so a tier needs only the exclusions of the better tiers (and
+    profiles hold every prefix of their codes: whoever has the CP5 code has its CP3 family).
+    """
+    code = facts.profession_code
+    levels = len(code.split("."))
+    isco = tuple(f"i{group}" for group in params["isco"])
+    not_cp5 = "NOT professions && %(l5)s::varchar[]"
+    not_cp4 = "NOT professions && %(l4)s::varchar[]"
+    not_isco = ("NOT isco_codes && %(isco)s::varchar[]",) if isco else ()
+    tiers = [_Tier(TIER_CP5, "profession" if levels >= 4 else "family", (code,), ())]
+    if levels == 5:
+        tiers.append(_Tier(TIER_CP4, "profession", (params["l4"][0],), (not_cp5,)))
+    if isco:
+        tiers.append(_Tier(TIER_ISCO, "family", isco, (not_cp5, not_cp4)))
+    if levels >= 4:
+        tiers.append(_Tier(TIER_CP3, "family", (params["l3"][0],), (not_cp5, not_cp4, *not_isco)))
+    if family_level < 3:
+        tiers.append(
+            _Tier(
+                TIER_FAMILY,
+                "family",
+                (cp_prefix(code, family_level),),
+                (not_cp5, not_cp4, *not_isco, "NOT professions && %(l3)s::varchar[]"),
+            )
+        )
+    return tiers
+
+
+_PROBES = {
+    "profession": "matching_profession_cells(professions, latitude, longitude) && %(tags)s::varchar[]",
+    "family": "family_cells && %(tags)s::varchar[]",
+}
+
+
+# Broad tiers (ISCO groups, CP3 family, CP2 group) are read in growing boxes: in a dense area
+# the nearest few hundred are a few km away, and the rest of the family is never read.
+RING_START_KM = 8.0
+RING_GROWTH = 2.5
+
+
+def _tier_rows(
+    tier: _Tier,
+    facts: VacancyFacts,
+    base: Mapping[str, Any],
+    hard: Sequence[str],
+    radius: float,
+    wanted: int,
+) -> list[tuple[float, int]]:
+    """The best `wanted` rows of one tier within `radius` km, as (-pre-score, person id)."""
+    assert facts.latitude is not None and facts.longitude is not None
+    where = " AND ".join(
+        [
+            "available",
+            _PROBES[tier.index],
+            # "+ 0" keeps the planner off the position index: on a box it reads everyone
+            # nearby, the tag probe only the tier's people.
+            "latitude + 0 BETWEEN %(lat_min)s AND %(lat_max)s",
+            "longitude + 0 BETWEEN %(lon_min)s AND %(lon_max)s",
+            *tier.conditions,
+            *hard,
+        ]
+    )
+    sql = (
+        f"SELECT person_id, {tier.value} - 0.5 * {_DISTANCE_SQL} AS pre "  # noqa: S608
+        f"FROM {CandidateProfile._meta.db_table} WHERE {where} "
+        "ORDER BY pre DESC, person_id LIMIT %(pool)s"
+    )
+    ring = RING_START_KM if tier.index == "family" else radius
+    while True:
+        ring = min(ring, radius)
+        box = _box(facts.latitude, facts.longitude, ring)
+        params = dict(base)
+        params.update(
+            pool=wanted,
+            lat_min=max(box["lat_min"], base["lat_min"]),
+            lat_max=min(box["lat_max"], base["lat_max"]),
+            lon_min=max(box["lon_min"], base["lon_min"]),
+            lon_max=min(box["lon_max"], base["lon_max"]),
+        )
+        params["tags"] = family_cell_tags(list(tier.codes), params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = [(-float(pre), pk) for pk, pre in cursor.fetchall()]
+        if ring >= radius:
+            return found
+        # Enough rows, the farthest of them inside the ring: everyone outside the box is
+        # farther, hence ranks below all of them.
+        if len(found) >= wanted and 2 * (tier.value + found[-1][0]) <= ring - 0.001:
+            return found
+        ring *= RING_GROWTH
+
+
+def _tiered_pool(facts: VacancyFacts, filters: CandidateFilters, family_level: int) -> list[int]:
+    """The ids the single statement would return, in its order, found tier by tier.
+
+    The pre-score of a row is its tier's value minus half its distance, so the rows of a tier
+    can beat the pool gathered so far only if they lie within 2 * (value - the pool's worst
+    pre-score) km: each tier is read in that smaller box (fewer cells, fewer rows) and the
+    search stops as soon as no row of the next tier could enter. A tier needs to give only
+    as many rows as the pool holds people it cannot beat (pre-score above the tier's value)
+    subtracted from the pool size. Each probe asks only for its tier's codes: the exact
+    profession nearby is read first, the broad family last and usually not at all.
+    """
+    base = _tier_params(facts, filters)
+    hard = _hard_filters(facts, filters, base)
+    pool: list[tuple[float, int]] = []  # (-pre-score, person id), best first
+    for tier in _tiers(facts, base, family_level):
+        radius = float(filters.max_km)
+        if len(pool) >= POOL_SIZE:
+            worst = -pool[POOL_SIZE - 1][0]
+            if tier.value < worst:
+                break  # tiers come best first: no later row can enter either
+            # A tiny margin: the box is computed here, the distance in the database.
+            radius = min(radius, 2 * (tier.value - worst) + 0.001)
+        unbeatable = sum(1 for pre, _pk in pool if -pre > tier.value)
+        found = _tier_rows(tier, facts, base, hard, radius, POOL_SIZE - unbeatable)
+        if found:
+            pool = sorted(pool + found)[:POOL_SIZE]
+    return [pk for _pre, pk in pool]
+
+
+def _pool_rows(ids: Sequence[int], text: str) -> list[Sequence[Any]]:
+    """The profiles of the pool, in the pool's order, with the free-text rank of each."""
+    if not ids:
+        return []
+    sql = _ROWS_SQL.format(
+        where="person_id = ANY(%(ids)s)", order="array_position(%(ids)s, person_id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": list(ids), "pool": len(ids), "text": text})
+        return list(cursor.fetchall())
+
+
+def candidate_pool(
+    facts: VacancyFacts, filters: CandidateFilters, family_level: int, text: str
+) -> list[Sequence[Any]]:
+    """The bounded pool handed to Python scoring (tiered when the code allows it)."""
+    if len(facts.profession_code.split(".")) < 3:
+        sql, params = _candidate_sql(facts, filters, family_level)
+        params["text"] = text
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+    return _pool_rows(_tiered_pool(facts, filters, family_level), text)
 
 
 # The grid of CandidateProfile.family_cells (migration 0003): cells of 0.25 degrees.
@@ -372,11 +566,7 @@ def rank_candidates_detailed(
     rows: list[Sequence[Any]] = []
     # The CP3 family first; a thin pool widens once to the CP2 group.
     for level in (3, 2):
-        sql, params = _candidate_sql(facts, chosen, level)
-        params["text"] = text
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = candidate_pool(facts, chosen, level, text)
         if len(rows) >= limit or len(facts.profession_code.split(".")) < 3:
             break
     ranked: list[tuple[float, int, CandidateFacts]] = []

@@ -267,6 +267,11 @@ _WORKING_TIME = {
 }
 
 
+def _time_name(code: str) -> str:
+    # The lazy names would be translated even while only the numbers are wanted.
+    return code if _NUMBERS_ONLY.get() else str(_WORKING_TIME.get(code, code))
+
+
 def score_availability(v: VacancyFacts, c: CandidateFacts, weight: float) -> Criterion:
     parts: list[str] = []
     contract = 1.0
@@ -284,14 +289,14 @@ def score_availability(v: VacancyFacts, c: CandidateFacts, weight: float) -> Cri
         parts.append(_("nessun vincolo sul tipo di contratto"))
     time = 1.0
     if c.working_time in ("any", v.working_time) or v.working_time == "any":
-        parts.append(_("orario compatibile (%(time)s)") % {"time": _WORKING_TIME[v.working_time]})
+        parts.append(_("orario compatibile (%(time)s)") % {"time": _time_name(v.working_time)})
     else:
         time = 0.3
         parts.append(
             _("cerca un orario diverso (%(wanted)s, offerto %(offered)s)")
             % {
-                "wanted": _WORKING_TIME.get(c.working_time, c.working_time),
-                "offered": _WORKING_TIME[v.working_time],
+                "wanted": _time_name(c.working_time),
+                "offered": _time_name(v.working_time),
             }
         )
     score = (contract + time) / 2

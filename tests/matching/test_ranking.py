@@ -3,6 +3,8 @@ answer, the hard filters, availability, and profile upkeep."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 
 from sil.did.models import DidState
@@ -130,13 +132,18 @@ def test_the_sql_prefilter_is_bounded_and_selective(world, django_assert_max_num
     for _ in range(3):
         world.candidate()
     world.candidate(profession_code="6.1.2.4.0")
-    with django_assert_max_num_queries(6) as queries:
+    with django_assert_max_num_queries(12) as queries:
         detailed = rank_candidates_detailed(vacancy, limit=2)
     assert len(detailed.matches) == 2
     assert detailed.considered == 3
     sql = [q["sql"] for q in queries.captured_queries if "matching_candidateprofile" in q["sql"]]
-    assert len(sql) == 1
-    assert "LIMIT 300" in sql[0]
+    # Probes per pre-score tier (CP5, CP4, then the CP3 family in growing boxes: no ISCO
+    # crosswalk here), each cut to the pool size, then the profiles of the pool by id.
+    assert len(sql) == 7
+    limits = [re.search(r"LIMIT (\d+)", q) for q in sql[:-1]]
+    assert all(limit and int(limit[1]) <= 300 for limit in limits)
+    assert "family_cells" not in sql[0]
+    assert "person_id = ANY" in sql[-1]
 
 
 def test_rank_vacancies_for_a_person(world):

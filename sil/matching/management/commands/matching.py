@@ -8,12 +8,13 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.core.audit import audit_context
-from sil.matching.profiles import changed_since, refresh_profiles, refresh_range
+from sil.matching.profiles import changed_since, refresh_profiles, refresh_range, vacuum_profiles
 from sil.people.models import Person
 
 BATCH = 20_000
@@ -71,4 +72,8 @@ class Command(BaseCommand):
                 bar.update(last - first + 1)
         if bar is not None:
             bar.close()
+        # Clear the dead copies of the changed rows and refresh statistics; a caller holding a
+        # transaction (demo setup inside a test, a wrapping script) leaves it to autovacuum.
+        if not connection.in_atomic_block:
+            vacuum_profiles()
         return written
