@@ -331,6 +331,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DidStateEnum": "sil.did.models.DidState",
         "LapseReasonEnum": "sil.did.models.LapseReason",
+        "CampaignStateEnum": "sil.campaigns.models.CampaignState",
+        "ConvocationStateEnum": "sil.campaigns.models.ConvocationState",
+        "PactStateEnum": "sil.services.models.PactState",
     },
 }
 

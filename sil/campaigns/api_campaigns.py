@@ -19,7 +19,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -185,6 +190,9 @@ class CampaignViewSet(
         return Response(dry_run(self.get_object()).as_dict())
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
+)
 class ConvocationViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = ConvocationSerializer
 
