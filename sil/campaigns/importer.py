@@ -40,7 +40,6 @@ from sil.campaigns.models import (
     OPEN_CONVOCATION_STATES,
     Campaign,
     CampaignState,
-    Convocation,
     ConvocationState,
     ExclusionReason,
     ImportBatch,
@@ -52,7 +51,6 @@ from sil.people import bulk
 from sil.people.importer import ImportReport as PeopleReport
 from sil.people.importer import RowError, decode_bytes, detect_delimiter
 from sil.people.models import plain_text
-from sil.services.models import ServicePact
 from sil.territory.models import Competence, Municipality, Office, OfficeKind
 
 # The columns the national platform sends; all must be in the header.
@@ -352,27 +350,35 @@ def decide_exclusions(campaign: Campaign, recipients: list[Recipient]) -> None:
     here: set[int] = set()
     elsewhere: dict[int, str] = {}
     signed: set[int] = set()
-    if known:
+    # Plain SQL with one array parameter: an IN list of 127,000 ids built by the ORM costs
+    # seconds of Python before the query even starts.
+    open_states = [str(s) for s in OPEN_CONVOCATION_STATES]
+    with connection.cursor() as cursor:
         for start in range(0, len(known), 50_000):
             chunk = known[start : start + 50_000]
-            here.update(
-                Convocation.objects.filter(campaign=campaign, person_id__in=chunk).values_list(
-                    "person_id", flat=True
-                )
+            cursor.execute(
+                "SELECT person_id FROM campaigns_convocation"
+                " WHERE campaign_id = %s AND person_id = ANY(%s::bigint[])",
+                [campaign.pk, chunk],
             )
-            elsewhere.update(
-                Convocation.objects.filter(
-                    person_id__in=chunk, state__in=[str(s) for s in OPEN_CONVOCATION_STATES]
-                )
-                .exclude(campaign=campaign)
-                .exclude(campaign__state=CampaignState.CLOSED)
-                .values_list("person_id", "campaign__name")
+            here.update(row[0] for row in cursor.fetchall())
+            cursor.execute(
+                """
+                SELECT c.person_id, k.name
+                  FROM campaigns_convocation c
+                  JOIN campaigns_campaign k ON k.id = c.campaign_id
+                 WHERE c.person_id = ANY(%s::bigint[]) AND c.state = ANY(%s::text[])
+                   AND c.campaign_id <> %s AND k.state <> %s
+                """,
+                [chunk, open_states, campaign.pk, str(CampaignState.CLOSED)],
             )
-            signed.update(
-                ServicePact.objects.filter(person_id__in=chunk, state="signed").values_list(
-                    "person_id", flat=True
-                )
+            elsewhere.update(cursor.fetchall())
+            cursor.execute(
+                "SELECT person_id FROM services_servicepact"
+                " WHERE person_id = ANY(%s::bigint[]) AND state = 'signed'",
+                [chunk],
             )
+            signed.update(row[0] for row in cursor.fetchall())
     for r in recipients:
         if r.office_id is None:
             r.exclusion = (
@@ -662,6 +668,8 @@ def _write(
                     _("Convocazioni"),
                 ),
             )
+            # The next steps (events below, scheduling) plan on these rows: fresh statistics.
+            cursor.execute("ANALYZE campaigns_convocation")
             cursor.execute(
                 """
                 INSERT INTO campaigns_convocationevent (convocation_id, kind, at, by_id, data)

@@ -110,7 +110,9 @@ def _columns(specs: Sequence[MessageSpec], now: dt.datetime) -> dict[str, list[A
         columns["subject"].append(spec.subject)
         columns["body"].append(spec.body)
         columns["html_body"].append(spec.html_body)
-        columns["attachments"].append(json.dumps(list(spec.attachments)))
+        columns["attachments"].append(
+            json.dumps(list(spec.attachments)) if spec.attachments else "[]"
+        )
         columns["segments"].append(sms_segments(spec.body) if spec.channel == Channel.SMS else 0)
         columns["send_after"].append(spec.send_after or now)
         columns["not_after"].append(spec.not_after)

@@ -9,6 +9,7 @@ message into UCS-2: 70 UTF-16 units in one SMS, 67 in each part, a surrogate pai
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # The default alphabet, in table order (0x00-0x7F), without the escape code 0x1B. Note what is
@@ -61,5 +62,22 @@ def sms_length(text: str) -> SmsLength:
     return SmsLength("UCS-2", sum(costs), _pack(costs, UCS2_SINGLE, UCS2_PART), non_gsm)
 
 
+# Texts written only with one-septet characters (nearly every Italian message: è é ù ì ò à are
+# there) or only with BMP characters need no per-character packing: the length says it all.
+_GSM7_BASIC_ONLY = re.compile("[" + re.escape("".join(sorted(GSM7_BASIC))) + "]*")
+_GSM7_ALL_ONLY = re.compile("[" + re.escape("".join(sorted(GSM7_ALL))) + "]*")
+_BMP_ONLY = re.compile("[\u0000-\uffff]*")
+
+
+def _parts(units: int, single: int, part: int) -> int:
+    return 1 if units <= single else -(-units // part)
+
+
 def sms_segments(text: str) -> int:
+    """Segments of `text`, as sms_length(text).segments, without building the cost table when
+    every character costs one unit (a one-septet GSM-7 text, or a UCS-2 one within the BMP)."""
+    if _GSM7_BASIC_ONLY.fullmatch(text):
+        return _parts(len(text), GSM7_SINGLE, GSM7_PART)
+    if not _GSM7_ALL_ONLY.fullmatch(text) and _BMP_ONLY.fullmatch(text):
+        return _parts(len(text), UCS2_SINGLE, UCS2_PART)
     return sms_length(text).segments
