@@ -348,50 +348,46 @@ class Composer:
             )
         return specs
 
-    def invitation(
-        self, convocation: Convocation, appointment: Appointment, context: dict[str, str]
+    def _now_until_start(
+        self,
+        convocation: Convocation,
+        appointment: Appointment,
+        step: TemplateStep,
+        key: str,
+        context: dict[str, str],
     ) -> list[MessageSpec]:
+        """A message sent at once and useless once the appointment has started."""
         if appointment.starts_at <= self.now:
             return []
         return self._specs(
             convocation,
             appointment,
-            TemplateStep.INVITATION,
-            f"invitation-{convocation.attempt}",
+            step,
+            key,
             send_after=self.now,
             not_after=appointment.starts_at,
             context=context,
+        )
+
+    def invitation(
+        self, convocation: Convocation, appointment: Appointment, context: dict[str, str]
+    ) -> list[MessageSpec]:
+        key = f"invitation-{convocation.attempt}"
+        return self._now_until_start(
+            convocation, appointment, TemplateStep.INVITATION, key, context
         )
 
     def moved(
         self, convocation: Convocation, appointment: Appointment, context: dict[str, str]
     ) -> list[MessageSpec]:
-        if appointment.starts_at <= self.now:
-            return []
-        return self._specs(
-            convocation,
-            appointment,
-            TemplateStep.MOVED,
-            f"moved-a{appointment.pk}",
-            send_after=self.now,
-            not_after=appointment.starts_at,
-            context=context,
-        )
+        key = f"moved-a{appointment.pk}"
+        return self._now_until_start(convocation, appointment, TemplateStep.MOVED, key, context)
 
     def cancelled(
         self, convocation: Convocation, appointment: Appointment, context: dict[str, str]
     ) -> list[MessageSpec]:
-        if appointment.starts_at <= self.now:
-            return []
-        return self._specs(
-            convocation,
-            appointment,
-            TemplateStep.CANCELLED,
-            f"cancelled-a{appointment.pk}",
-            send_after=self.now,
-            not_after=appointment.starts_at,
-            context=context,
-        )
+        key = f"cancelled-a{appointment.pk}"
+        return self._now_until_start(convocation, appointment, TemplateStep.CANCELLED, key, context)
 
     def reminders(
         self, convocation: Convocation, appointment: Appointment, context: dict[str, str]
