@@ -477,7 +477,11 @@ def import_file(
     check_campaign_cells(rows, campaign, report)
     people = PeopleReport()
     plan = bulk.validate_people(rows, people, progress) if rows else bulk.Plan()
-    report.errors.extend(people.errors)
+    # A value missing from the file is reported once, with the campaign's own explanation.
+    missing = {(e.row, e.field) for e in report.errors if e.code == "required"}
+    report.errors.extend(
+        e for e in people.errors if not (e.code == "required" and (e.row, e.field) in missing)
+    )
     report.warnings.extend(people.warnings)
     report.errors.sort(key=lambda e: (e.row or 0, e.field))
     bad_rows = {e.row for e in report.errors if e.row is not None and e.row > 1}

@@ -212,6 +212,8 @@ def test_every_bad_row_is_reported_and_nothing_written(world, tmp_path):
     assert (12, "", "columns") in found
     assert (13, "misura", "required") in found
     assert all(e.message for e in report.errors)
+    # A missing value is one error, not one from the campaign checks and one from the registry.
+    assert [e.field for e in report.errors if e.row == 5] == ["comune_residenza"]
     assert report.rows == 12 and report.invalid == 11 and report.valid == 1
     assert not report.written
     assert Person.objects.count() == 0 and Convocation.objects.count() == 0
