@@ -3,9 +3,12 @@ and the messages reach the gateway."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
-from asgiref.sync import async_to_sync
-from django.db import connection, transaction
+from asgiref.sync import sync_to_async
+from django.db import connection, connections, transaction
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
@@ -25,9 +28,25 @@ def run_worker_until_idle() -> None:
                 install_signal_handlers=False,
                 listen_notify=False,
             )
+        # The worker's database calls ran on asgiref's thread: close what they opened there.
+        await sync_to_async(connections.close_all)()
+
+    # A thread of its own: an event loop may already run in this one (Playwright's sync API,
+    # when the browser tests ran earlier in the same session).
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(work())
+        except BaseException as exc:  # re-raised in the test's thread
+            failures.append(exc)
 
     with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-        async_to_sync(work)()
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join()
+    if failures:
+        raise failures[0]
 
 
 def enqueue(step: str) -> None:
