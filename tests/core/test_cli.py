@@ -117,9 +117,14 @@ def test_serve_leaves_no_gunicorn_worker_behind():
         master = subprocess.run(
             ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True, check=False
         ).stdout.split()
-        workers = subprocess.run(
-            ["pgrep", "-P", master[0]], capture_output=True, text=True, check=False
-        ).stdout.split()
+        # The master listens before it forks its workers: on a busy machine wait for both.
+        workers: list[str] = []
+        deadline = time.monotonic() + 30
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = subprocess.run(
+                ["pgrep", "-P", master[0]], capture_output=True, text=True, check=False
+            ).stdout.split()
         assert len(workers) == 2
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=40) == 0
