@@ -16,8 +16,9 @@ from tests.appointments.factories import (
     CalendarFactory,
     SlotFactory,
     SlotTemplateFactory,
+    holiday_between_working_days,
     local,
-    next_weekday,
+    working_monday,
 )
 from tests.campaigns.factories import CampaignFactory, ConvocationFactory, OfficeCapacityFactory
 from tests.factories import OfficeFactory, PersonFactory
@@ -38,7 +39,8 @@ def _office_with_calendars(calendars: int = 2, start: int = 9, end: int = 12):
 
 
 def _monday() -> dt.date:
-    return next_weekday(0)
+    """A Monday starting a whole working week (no holiday), however the calendar falls."""
+    return working_monday(days=15)
 
 
 def test_forecast_caps_per_day_and_finds_last_day():
@@ -166,14 +168,14 @@ def test_schedule_twice_books_nobody_twice_and_respects_per_day_already_used():
 
 def test_schedule_skips_closures_and_holidays():
     office = _office_with_calendars(calendars=1, start=9, end=10)
-    # 7 and 8 December 2026: Monday, then the Immaculate Conception (national holiday).
-    monday = dt.date(2026, 12, 7)
-    if monday <= timezone.localdate():
-        pytest.skip("the test dates are in the past")
-    do_create_slots(office, monday, monday + dt.timedelta(days=2))
-    assert not Slot.objects.filter(starts_at__date=dt.date(2026, 12, 8)).exists()
-    do_add_closure(office, monday, "Disinfestazione")
-    campaign = CampaignFactory(starts_on=monday, deadline=monday + dt.timedelta(days=2))
+    # A working day closed by the office, then a national holiday, then the working day after.
+    holiday = holiday_between_working_days()
+    closed = holiday - dt.timedelta(days=1)
+    after = holiday + dt.timedelta(days=1)
+    do_create_slots(office, closed, after)
+    assert not Slot.objects.filter(starts_at__date=holiday).exists()
+    do_add_closure(office, closed, "Disinfestazione")
+    campaign = CampaignFactory(starts_on=closed, deadline=after)
     ConvocationFactory.create_batch(3, campaign=campaign, office=office)
 
     result = schedule_campaign(campaign)
@@ -182,7 +184,7 @@ def test_schedule_skips_closures_and_holidays():
     days = {
         timezone.localdate(a.starts_at) for a in Appointment.objects.filter(topic=campaign.topic)
     }
-    assert days == {dt.date(2026, 12, 9)}
+    assert days == {after}
 
 
 def test_schedule_skips_a_person_busy_at_that_time_and_books_them_later():
