@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sil.core.context_processors.shell",
+                "sil.navigation.menu",
             ],
             # Unknown variables render as this marker in tests so they fail loudly.
             "string_if_invalid": "!!MISSING:%s!!" if TESTING else "",
@@ -229,6 +230,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "sil.core.views.csrf_failure"
 SESSION_COOKIE_NAME = "__Host-sil_session" if HTTPS else "sil_session"
 CSRF_COOKIE_NAME = "__Host-sil_csrftoken" if HTTPS else "sil_csrftoken"
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SIL_SSL_REDIRECT", True)

@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from sil.accounts import receivers  # noqa: F401
+        from sil.core.registry import UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/", "sil.accounts.urls", order=10))

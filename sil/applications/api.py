@@ -1,4 +1,4 @@
-"""REST API of applications: ROUTES are registered by sil/core/api_urls.py.
+"""REST API of applications: ROUTES are registered in the app's AppConfig.ready().
 
 `applications/`: operators (scoped to their offices) list, read and move applications.
 `me/applications/`: a signed-in citizen reads their own applications (read-only).

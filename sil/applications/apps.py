@@ -11,3 +11,39 @@ class ApplicationsConfig(AppConfig):
         from sil.applications import hooks
 
         hooks.register()
+
+        from sil.core.registry import CITIZEN, ApiRoute, NavEntry, UrlMount, registry
+
+        registry.urls.register(
+            UrlMount("operatori/candidature/", "sil.applications.urls", order=100)
+        )
+        registry.urls.register(
+            UrlMount("area-personale/", "sil.applications.citizen_urls", order=820)
+        )
+        registry.navigation.register(
+            NavEntry(
+                _("Candidature"),
+                "applications:application_list",
+                order=32,
+                group=_("Imprese e offerte"),
+            )
+        )
+        registry.navigation.register(
+            NavEntry(_("Area personale"), "citizen:home", order=10, audiences=frozenset({CITIZEN}))
+        )
+        registry.navigation.register(
+            NavEntry(_("I miei CV"), "citizen:cv_list", order=20, audiences=frozenset({CITIZEN}))
+        )
+        registry.navigation.register(
+            NavEntry(
+                _("Le mie candidature"),
+                "citizen:application_list",
+                order=30,
+                audiences=frozenset({CITIZEN}),
+            )
+        )
+
+        from sil.applications.api import ROUTES
+
+        for n, (prefix, viewset, basename) in enumerate([*ROUTES]):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=80 + n))

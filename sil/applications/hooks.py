@@ -56,7 +56,7 @@ def register() -> None:
     panels.register(
         panels.PersonPanel(
             key="candidature",
-            title=gettext_lazy("Candidature"),  # type: ignore[arg-type]
+            title=gettext_lazy("Candidature"),
             template="applications/_panel.html",
             order=60,
             context=panel_context,

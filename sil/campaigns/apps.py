@@ -14,3 +14,18 @@ class CampaignsConfig(AppConfig):
 
         receivers.connect()
         timeline.register_source("campaigns", timeline_events)
+
+        from sil.core.registry import ApiRoute, NavEntry, UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/campagne/", "sil.campaigns.urls", order=120))
+        registry.navigation.register(
+            NavEntry(_("Campagne"), "campaigns:campaign_list", order=40, group=_("Convocazioni"))
+        )
+        registry.navigation.register(
+            NavEntry(_("Accoglienza"), "campaigns:reception_day", order=41, group=_("Convocazioni"))
+        )
+
+        from sil.campaigns.api import ROUTES
+
+        for n, (prefix, viewset, basename) in enumerate([*ROUTES]):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=110 + n))

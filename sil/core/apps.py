@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _create_cache_table(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
@@ -21,3 +22,17 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="sil_cache_table")
+
+        from sil.core.registry import NavEntry, UrlMount, registry
+
+        registry.urls.register(UrlMount("", "sil.core.urls", order=900))
+        registry.navigation.register(NavEntry(_("Scrivania"), "core:home", order=10))
+        registry.navigation.register(
+            NavEntry(
+                _("Amministrazione"),
+                "admin:index",
+                order=91,
+                group=_("Gestione"),
+                roles=frozenset({"region", "admin"}),
+            )
+        )

@@ -1,5 +1,3 @@
-from typing import cast
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -17,11 +15,19 @@ class DidConfig(AppConfig):
         panels.register(
             panels.PersonPanel(
                 key="did",
-                # Lazily translated: PersonPanel.title is typed str but meant lazy.
-                title=cast(str, _("DID e stato di disoccupazione")),
+                title=_("DID e stato di disoccupazione"),
                 template="did/_panel.html",
                 order=10,
                 context=panel_context,
             )
         )
         timeline.register_source("did", did_events)
+
+        from sil.core.registry import ApiRoute, UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/did/", "sil.did.urls", order=40))
+
+        from sil.did.api import DidViewSet
+
+        for n, (prefix, viewset, basename) in enumerate([("did", DidViewSet, "did")]):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=30 + n))

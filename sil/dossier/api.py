@@ -195,7 +195,7 @@ class AvailabilityViewSet(SectionViewSet):
         self._save(serializer, serializer.instance.person)
 
 
-# SECTION ROUTES: prefix under /api/v1/ → viewset (registered in sil/core/api_urls.py).
+# SECTION ROUTES: prefix under /api/v1/ → viewset (registered in the app's AppConfig.ready()).
 ROUTES: list[tuple[str, type, str]] = [
     ("dossier/education", EducationViewSet, "dossier-education"),
     ("dossier/training-courses", TrainingCourseViewSet, "dossier-training-course"),

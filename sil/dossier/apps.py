@@ -11,3 +11,14 @@ class DossierConfig(AppConfig):
         from sil.dossier import hooks
 
         hooks.register()
+
+        from sil.core.registry import ApiRoute, UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/fascicolo/", "sil.dossier.urls", order=50))
+
+        from sil.dossier.api import ROUTES, SapExportViewSet
+
+        for n, (prefix, viewset, basename) in enumerate(
+            [(r"people/(?P<person_id>[0-9]+)/sap", SapExportViewSet, "person-sap"), *ROUTES]
+        ):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=40 + n))

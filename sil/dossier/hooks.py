@@ -53,7 +53,7 @@ def register() -> None:
     panels.register(
         panels.PersonPanel(
             key="fascicolo",
-            title=gettext_lazy("Fascicolo: esperienze, titoli e competenze"),  # type: ignore[arg-type]
+            title=gettext_lazy("Fascicolo: esperienze, titoli e competenze"),
             template="dossier/_panel.html",
             order=30,
             context=panel_context,

@@ -1,4 +1,4 @@
-"""REST API of the employers app: ROUTES are registered by sil/core/api_urls.py.
+"""REST API of the employers app: ROUTES are registered in the app's AppConfig.ready().
 
 Operators only (any office: firms are not personal data; a sole trader's codice fiscale is,
 so reads of sole traders are written to the access log). Creating is open to every operator;

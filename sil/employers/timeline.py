@@ -1,44 +1,36 @@
 """One chronological view of everything that happened to an employer.
 
-Same shape as sil.people.timeline: each app registers a source in its AppConfig.ready(), a
-function returning the employer's events (vacancies, shortlists and outcomes from their apps).
+Each app registers a source in its AppConfig.ready() (the registry's `timelines` store,
+subject "employer"): a function returning the employer's events (vacancies, shortlists and
+outcomes from their apps).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from sil.people.timeline import TimelineEvent
+from sil.core.registry import TimelineEvent, TimelineSource, registry
+from sil.core.registry import timeline as subject_timeline
 
 if TYPE_CHECKING:
     from sil.employers.models import Employer
 
-__all__ = ["TimelineEvent", "register_source", "timeline"]
+__all__ = ["SUBJECT", "TimelineEvent", "register_source", "timeline"]
 
-Source = Callable[["Employer"], Iterable[TimelineEvent]]
-_SOURCES: dict[str, Source] = {}
-
-
-def register_source(name: str, source: Source) -> None:
-    _SOURCES[name] = source
+SUBJECT = "employer"
 
 
-def _sort_key(event: TimelineEvent) -> dt.datetime:
-    at = event.at
-    if isinstance(at, dt.datetime):
-        return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    return dt.datetime.combine(at, dt.time.max, tzinfo=dt.UTC)
+def register_source(name: str, source: Callable[[Any], Iterable[TimelineEvent]]) -> None:
+    registry.timelines.register(TimelineSource(SUBJECT, name, source))
 
 
 def timeline(employer: Employer) -> list[TimelineEvent]:
     """Newest first."""
-    events = [event for source in _SOURCES.values() for event in source(employer)]
-    return sorted(events, key=_sort_key, reverse=True)
+    return subject_timeline(SUBJECT, employer)
 
 
 # The employers app's own events ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""REST API of the matching app: ROUTES are registered by sil/core/api_urls.py.
+"""REST API of the matching app: ROUTES are registered in the app's AppConfig.ready().
 
 GET /api/v1/vacancies/{vacancy_id}/candidates/?limit=50 → a plain list of
 {"person_id", "score", "criteria": {name: {"score", "weight", "explanation"}}}; the weights

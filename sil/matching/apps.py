@@ -11,3 +11,12 @@ class MatchingConfig(AppConfig):
         from sil.matching import hooks
 
         hooks.register()
+
+        from sil.core.registry import ApiRoute, UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/abbinamento/", "sil.matching.urls", order=90))
+
+        from sil.matching.api import ROUTES
+
+        for n, (prefix, viewset, basename) in enumerate([*ROUTES]):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=100 + n))

@@ -82,7 +82,7 @@ def register() -> None:
     panels.register(
         panels.PersonPanel(
             key="offerte-compatibili",
-            title=gettext_lazy("Offerte compatibili"),  # type: ignore[arg-type]
+            title=gettext_lazy("Offerte compatibili"),
             template="matching/_person_panel.html",
             order=60,
             context=panel_context,

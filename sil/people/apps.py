@@ -12,3 +12,18 @@ class PeopleConfig(AppConfig):
         from sil.people.timeline import register_source
 
         register_source("people", people_events)
+
+        from sil.core.registry import ApiRoute, NavEntry, UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/persone/", "sil.people.urls", order=30))
+        registry.navigation.register(NavEntry(_("Persone"), "people:person_list", order=20))
+
+        from sil.people.api import FiscalCodeViewSet, PersonViewSet
+
+        for n, (prefix, viewset, basename) in enumerate(
+            [
+                ("people", PersonViewSet, "person"),
+                ("codice-fiscale", FiscalCodeViewSet, "fiscal-code"),
+            ]
+        ):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=20 + n))

@@ -11,3 +11,12 @@ class ServicesConfig(AppConfig):
         from sil.services import hooks
 
         hooks.register()
+
+        from sil.core.registry import ApiRoute, UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/servizi/", "sil.services.urls", order=60))
+
+        from sil.services.api import ROUTES
+
+        for n, (prefix, viewset, basename) in enumerate([*ROUTES]):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=50 + n))

@@ -127,7 +127,7 @@ def register() -> None:
     panels.register(
         panels.PersonPanel(
             key="servizi",
-            title=gettext_lazy("Politiche attive e profilazione"),  # type: ignore[arg-type]
+            title=gettext_lazy("Politiche attive e profilazione"),
             template="services/_panel.html",
             order=40,
             context=panel_context,

@@ -49,7 +49,7 @@ def register() -> None:
     panels.register(
         panels.PersonPanel(
             key="patto",
-            title=gettext_lazy("Patto di servizio personalizzato"),  # type: ignore[arg-type]
+            title=gettext_lazy("Patto di servizio personalizzato"),
             template="services/pact_panel.html",
             order=41,
             context=panel_context,

@@ -21,3 +21,29 @@ class ShortlistsConfig(AppConfig):
         post_save.connect(
             file_new_application, sender=Application, dispatch_uid="shortlists_received_cv"
         )
+
+        from sil.core.registry import EMPLOYER, ApiRoute, NavEntry, UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/rose/", "sil.shortlists.urls", order=110))
+        registry.urls.register(UrlMount("imprese/rose/", "sil.shortlists.employer_urls", order=790))
+        registry.navigation.register(
+            NavEntry(
+                _("Rose di candidati"),
+                "shortlists:shortlist_list",
+                order=33,
+                group=_("Imprese e offerte"),
+            )
+        )
+        registry.navigation.register(
+            NavEntry(
+                _("Candidature e rose"),
+                "employer_shortlists:home",
+                order=30,
+                audiences=frozenset({EMPLOYER}),
+            )
+        )
+
+        from sil.shortlists.api import ROUTES
+
+        for n, (prefix, viewset, basename) in enumerate([*ROUTES]):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=90 + n))

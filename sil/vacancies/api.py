@@ -1,4 +1,4 @@
-"""REST API of vacancies: ROUTES are registered by sil/core/api_urls.py.
+"""REST API of vacancies: ROUTES are registered in the app's AppConfig.ready().
 
 * `vacancies`: operators (every vacancy; changes in their offices' scope) and employer users
   (their firms' vacancies only); writes and the actions `submit`, `send-back`, `publish`

@@ -13,3 +13,32 @@ class VacanciesConfig(AppConfig):
 
         # After the employers (order 20): vacancies need firms to belong to.
         sections.register("vacancies", generate_section, order=30)
+
+        from sil.core.registry import CITIZEN, EMPLOYER, ApiRoute, NavEntry, UrlMount, registry
+
+        registry.urls.register(UrlMount("operatori/offerte/", "sil.vacancies.urls", order=80))
+        registry.urls.register(
+            UrlMount("imprese/offerte/", "sil.vacancies.employer_urls", order=780)
+        )
+        registry.urls.register(
+            UrlMount("offerte-di-lavoro/", "sil.vacancies.public_urls", order=840)
+        )
+        registry.navigation.register(
+            NavEntry(_("Offerte"), "vacancies:vacancy_list", order=31, group=_("Imprese e offerte"))
+        )
+        registry.navigation.register(
+            NavEntry(
+                _("Offerte"),
+                "employer_vacancies:vacancy_list",
+                order=20,
+                audiences=frozenset({EMPLOYER}),
+            )
+        )
+        registry.navigation.register(
+            NavEntry(_("Cerca offerte"), "jobs:search", order=40, audiences=frozenset({CITIZEN}))
+        )
+
+        from sil.vacancies.api import ROUTES
+
+        for n, (prefix, viewset, basename) in enumerate([*ROUTES]):
+            registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=70 + n))

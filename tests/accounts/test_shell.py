@@ -7,7 +7,8 @@ from django.test import RequestFactory
 
 from sil.accounts.middleware import SESSION_FLAG
 from sil.accounts.models import Role
-from sil.core.context_processors import NavEntry, nav_items
+from sil.core.registry import NavEntry
+from sil.navigation import nav_items
 from tests.accounts.conftest import login_with_totp
 from tests.accounts.factories import OfficeFactory, make_operator
 
@@ -82,7 +83,8 @@ def test_home_shows_offices_and_roles(client):
 
 
 def labels(items):
-    return [str(item["label"]) for item in items]
+    """Every link label, those inside drop-down groups too."""
+    return [str(link["label"]) for item in items for link in item.get("children", [item])]
 
 
 def request_for(user, path="/", mfa_checked=True):
@@ -105,6 +107,18 @@ def test_navigation_by_role():
     assert "Scrivania" in cpi_labels and "Uffici" in cpi_labels
     assert "Amministrazione" not in cpi_labels
     assert "Amministrazione" in region_labels
+
+
+def test_navigation_groups_entries_into_drop_downs():
+    user, _ = make_operator()
+    items = nav_items(request_for(user, "/operatori/offerte/"))
+    groups = {str(item["label"]): item for item in items if "children" in item}
+    labour = groups["Imprese e offerte"]
+    assert [str(c["label"]) for c in labour["children"]][:2] == ["Imprese", "Offerte"]
+    assert labour["active"]
+    assert [str(c["label"]) for c in labour["children"] if c["active"]] == ["Offerte"]
+    # Few enough top-level entries to fit one row at 1,280 px.
+    assert len(items) <= 7
 
 
 def test_navigation_skips_unresolvable_entries_and_marks_active():

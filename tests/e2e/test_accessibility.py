@@ -105,3 +105,42 @@ def test_office_edit_form(page, axe):
     check(axe, page, "office edit form")
     page.goto(reverse("territory:office_detail", args=[office.pk]))
     check(axe, page, "office detail")
+
+
+def test_operator_menu_fits_and_drops_down(page, axe, screens_dir):
+    """Every menu entry is reachable at 1,280 px (groups drop down) and on a phone."""
+    user, secret = make_operator(totp=True, office=OfficeFactory(name="CPI di Napoli"))
+    sign_in(page, user.email, secret)
+    page.goto("/operatori/offerte/")
+    menu = page.locator("#main-navigation .navbar-nav > .nav-item")
+    assert menu.count() >= 4
+    for index in range(menu.count()):
+        box = menu.nth(index).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1280, f"entry {index} overflows"
+        assert box["y"] < menu.first.bounding_box()["y"] + 10, "the menu wraps to a second row"
+    page.get_by_role("button", name="Imprese e offerte").click()
+    offers = page.locator(".dropdown-menu.show").get_by_role("link", name="Offerte")
+    expect(offers).to_be_visible()
+    expect(offers).to_have_attribute("aria-current", "page")
+    page.screenshot(path=screens_dir / "menu-1280.png")
+    check(axe, page, "menu with a drop-down open")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    page.get_by_role("button", name="Mostra o nascondi il menu").click()
+    page.get_by_role("button", name="Convocazioni").click()
+    expect(page.get_by_role("link", name="Agende")).to_be_visible()
+    page.screenshot(path=screens_dir / "menu-390.png")
+    check(axe, page, "menu on a phone")
+
+
+def test_error_page_is_branded(page, axe, screens_dir):
+    response = page.goto("/pagina-che-non-esiste/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pagina non trovata")
+    expect(page.get_by_role("link", name="Torna alla pagina iniziale")).to_be_visible()
+    page.screenshot(path=screens_dir / "404-1280.png")
+    check(axe, page, "404")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.screenshot(path=screens_dir / "404-390.png")
+    check(axe, page, "404 (mobile)")

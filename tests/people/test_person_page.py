@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sil.core.models import AccessLog
+from sil.core.registry import registry
 from sil.people import panels
 from sil.people.panels import PersonPanel
 from sil.people.timeline import timeline
@@ -39,7 +40,7 @@ def test_panel():
     )
     panels.register(panel)
     yield panel
-    panels._PANELS.pop(panel.key, None)
+    registry.person_panels.unregister(panel.key)
 
 
 def test_page_shows_consents_cf_history_permit_and_timeline(client, setup):

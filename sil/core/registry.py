@@ -1,0 +1,187 @@
+"""Extension points: named stores that apps fill from their AppConfig.ready().
+
+The kernel and the project package read these stores; they never import a domain app. Adding
+an app means registering its entries here from its own `ready()`, with no edit elsewhere:
+
+- `navigation`: menu entries per audience (operator, citizen, employer, public, desk, school),
+  optionally grouped, with the roles that see them;
+- `urls`: URL prefixes mounted by the project URLconf (`sil/urls.py`);
+- `api_routes`: viewsets of the /api/v1/ router (`sil/api_urls.py`);
+- `person_panels`: sections of the operator's person page;
+- `timelines`: event sources per subject (``"person"``, ``"employer"``);
+- `demo_steps`, `sap_sections`, `message_kinds`, `search_sources`, `indicators`: the stores the
+  demo, the SAP export, the outbox, the site search and the observatory read.
+
+See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+
+T = TypeVar("T")
+
+# Audiences of navigation entries.
+OPERATOR = "operator"
+CITIZEN = "citizen"
+EMPLOYER = "employer"
+PUBLIC = "public"
+DESK = "desk"
+SCHOOL = "school"
+AUDIENCES = frozenset({OPERATOR, CITIZEN, EMPLOYER, PUBLIC, DESK, SCHOOL})
+
+
+class Store(Generic[T]):
+    """Items keyed by `key(item)`; iterated by their `order` attribute, then registration order.
+
+    Registering a second, different item under a key already taken is a configuration error:
+    two apps must not silently replace each other's entries.
+    """
+
+    def __init__(self, name: str, key: Callable[[T], Hashable]) -> None:
+        self.name = name
+        self._key = key
+        self._items: dict[Hashable, T] = {}
+
+    def register(self, item: T) -> T:
+        key = self._key(item)
+        current = self._items.get(key)
+        if current is not None and current != item:
+            raise ImproperlyConfigured(f"{self.name}: {key!r} is registered twice")
+        self._items[key] = item
+        return item
+
+    def unregister(self, key: Hashable) -> None:
+        self._items.pop(key, None)
+
+    def get(self, key: Hashable) -> T | None:
+        return self._items.get(key)
+
+    def __iter__(self) -> Iterator[T]:
+        items = list(self._items.values())
+        return iter(sorted(items, key=lambda item: getattr(item, "order", 0)))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the main navigation.
+
+    `group`: the label of the drop-down the entry sits in (None: a top-level link).
+    `roles`: shown only to holders of one of these roles (None: every user of the audience).
+    `staff`: only Django staff users. `audiences`: who the entry is for. Entries whose URL
+    name does not resolve are skipped.
+    """
+
+    label: Any
+    url_name: str
+    order: int = 100
+    group: Any = None
+    roles: frozenset[str] | None = None
+    staff: bool = False
+    audiences: frozenset[str] = frozenset({OPERATOR})
+
+
+@dataclass(frozen=True)
+class UrlMount:
+    """`path(prefix, include(module))` in the project URLconf."""
+
+    prefix: str
+    module: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    prefix: str
+    viewset: Any
+    basename: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PersonPanel:
+    key: str  # unique, also the HTML id of the section
+    title: Any  # lazily translated
+    template: str  # rendered with the context below plus `person` and `panel`
+    order: int
+    context: Callable[[HttpRequest, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: dt.datetime | dt.date  # a date when only the day is known (dates of legal effect)
+    kind: str  # e.g. "registration", "did", "policy", "education"
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """A function returning the events of one subject (a Person, an Employer…)."""
+
+    subject: str
+    name: str
+    events: Callable[[Any], Iterable[TimelineEvent]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A named callable with an order: demo steps, SAP sections, search sources, indicators."""
+
+    name: str
+    run: Callable[..., Any]
+    order: int = 100
+    label: Any = ""
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.navigation: Store[NavEntry] = Store("navigation", lambda e: (e.audiences, e.url_name))
+        self.urls: Store[UrlMount] = Store("urls", lambda m: m.prefix)
+        self.api_routes: Store[ApiRoute] = Store("api_routes", lambda r: r.prefix)
+        self.person_panels: Store[PersonPanel] = Store("person_panels", lambda p: p.key)
+        self.timelines: Store[TimelineSource] = Store("timelines", lambda s: (s.subject, s.name))
+        self.demo_steps: Store[Extension] = Store("demo_steps", lambda e: e.name)
+        self.sap_sections: Store[Extension] = Store("sap_sections", lambda e: e.name)
+        self.message_kinds: Store[Extension] = Store("message_kinds", lambda e: e.name)
+        self.search_sources: Store[Extension] = Store("search_sources", lambda e: e.name)
+        self.indicators: Store[Extension] = Store("indicators", lambda e: e.name)
+
+    def stores(self) -> dict[str, Store[Any]]:
+        return {name: value for name, value in vars(self).items() if isinstance(value, Store)}
+
+
+registry = Registry()
+
+
+def _sort_key(event: TimelineEvent) -> dt.datetime:
+    at = event.at
+    if isinstance(at, dt.datetime):
+        return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    return dt.datetime.combine(at, dt.time.max, tzinfo=dt.UTC)
+
+
+def timeline(subject: str, obj: Any) -> list[TimelineEvent]:
+    """Every registered source's events for `obj` of kind `subject`, newest first."""
+    events = [
+        event
+        for source in registry.timelines
+        if source.subject == subject
+        for event in source.events(obj)
+    ]
+    return sorted(events, key=_sort_key, reverse=True)

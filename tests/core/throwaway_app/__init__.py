@@ -1,0 +1,1 @@
+"""An app that exists only to prove new apps plug in through the registry alone."""
