@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sil.classifications.languages import language_choices
 from sil.classifications.models import ContractType, EconomicActivity, Profession
 from sil.dossier.models import (
     Availability,
@@ -143,6 +144,8 @@ class WorkExperienceForm(SectionForm):
 
 
 class LanguageSkillForm(SectionForm):
+    language = forms.ChoiceField(label=_("Lingua"), choices=language_choices)
+
     class Meta:
         model = LanguageSkill
         fields = ["language", "understanding", "speaking", "writing"]

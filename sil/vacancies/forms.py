@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sil.classifications.languages import language_choices
 from sil.classifications.models import ContractType, LanguageLevel, Profession
 from sil.dossier.models import WorkingTime
 from sil.employers.models import Employer, EmployerSite
@@ -141,12 +142,7 @@ class VacancyForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class LanguageForm(forms.Form):
-    language = forms.CharField(
-        label=_("Lingua (codice ISO 639-1)"),
-        max_length=2,
-        required=False,
-        help_text=_("Ad esempio en, fr, de."),
-    )
+    language = forms.ChoiceField(label=_("Lingua"), choices=language_choices, required=False)
     level = forms.ModelChoiceField(
         label=_("Livello QCER"),
         queryset=LanguageLevel.objects.order_by("code"),

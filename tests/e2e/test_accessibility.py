@@ -144,3 +144,56 @@ def test_error_page_is_branded(page, axe, screens_dir):
     page.reload()
     page.screenshot(path=screens_dir / "404-390.png")
     check(axe, page, "404 (mobile)")
+
+
+def test_form_section_titles_do_not_cover_the_first_label(page, axe, screens_dir):
+    user, secret = make_operator(totp=True, office=OfficeFactory(name="CPI di Napoli"))
+    sign_in(page, user.email, secret)
+    page.goto("/operatori/offerte/nuova/")
+    legends = page.locator("form fieldset > legend")
+    assert legends.count() >= 3
+    for index in range(legends.count()):
+        legend = legends.nth(index)
+        label = legend.locator("xpath=following::label[1]")
+        top = legend.bounding_box()
+        below = label.bounding_box()
+        assert top and below, f"section {index} has no label after it"
+        assert top["y"] + top["height"] <= below["y"] + 1, (
+            f"section title {legend.inner_text()!r} covers the label {label.inner_text()!r}"
+        )
+    # No check box lays over a field label, on a phone either (checked after the resize too).
+    _no_check_box_covers_a_label(page)
+    # Groups of check boxes leave room for the label of the field after them.
+    group = page.locator("fieldset fieldset").first
+    last_box = group.locator("label").last.bounding_box()
+    next_label = page.get_by_text("Patentini e abilitazioni", exact=False).first.bounding_box()
+    assert last_box and next_label and last_box["y"] + last_box["height"] <= next_label["y"] + 1
+    # Languages are chosen by name.
+    expect(
+        page.locator("select[name$='-language']").first.locator("option", has_text="Inglese")
+    ).to_have_count(1)
+    page.screenshot(path=screens_dir / "vacancy-form-1280.png", full_page=True)
+    check(axe, page, "vacancy form")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    _no_check_box_covers_a_label(page)
+    page.screenshot(path=screens_dir / "vacancy-form-390.png", full_page=True)
+    check(axe, page, "vacancy form (mobile)")
+
+
+def _no_check_box_covers_a_label(page):
+    overlaps = page.evaluate(
+        """() => {
+        const boxes = [...document.querySelectorAll('form .form-check label')]
+          .map(l => [l.textContent.trim(), l.getBoundingClientRect()]);
+        const labels = [...document.querySelectorAll('form .form-group > label')]
+          .map(l => [l.textContent.trim(), l.getBoundingClientRect()]);
+        const out = [];
+        for (const [a, r] of boxes) for (const [b, s] of labels) {
+          if (r.left < s.right && s.left < r.right && r.top < s.bottom - 1 && s.top < r.bottom - 1)
+            out.push(a + ' / ' + b);
+        }
+        return out;
+      }"""
+    )
+    assert overlaps == [], overlaps
