@@ -8,7 +8,6 @@ access log, written by one INSERT … SELECT before the first byte leaves (see l
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -17,18 +16,17 @@ from django.db import connection
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from sil.appointments.models import Appointment
 from sil.campaigns.dashboard import Dashboard
 from sil.campaigns.models import Campaign, Convocation, ConvocationState, Outcome
 from sil.core.audit import log_access
+from sil.core.exports import CSV_DELIMITER, csv_lines, write_xlsx
 from sil.core.models import AccessAction, AccessLog
 from sil.notifications.models import MessageStatus, OutboxMessage
 from sil.people.models import Person
 from sil.territory.models import Office
 
-CSV_DELIMITER = ";"  # what spreadsheets set up for Italian open without asking
 CHUNK = 2_000
 XLSX_MEMORY = 8 * 1024 * 1024  # above this the finished workbook is spooled to disk
 # openpyxl writes about 2,500 rows a second here: a bigger list is offered as CSV (seconds)
@@ -220,13 +218,6 @@ def log_export(request: HttpRequest, campaign: Campaign, office_ids: Iterable[in
 # -- responses ------------------------------------------------------------------------------
 
 
-class _Echo:
-    """A file-like object whose write returns the line (csv.writer into a generator)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _filename(campaign: Campaign, what: str, extension: str) -> str:
     return f"{campaign.slug}-{what}-{timezone.localdate():%Y%m%d}.{extension}"
 
@@ -234,28 +225,12 @@ def _filename(campaign: Campaign, what: str, extension: str) -> str:
 def csv_response(
     campaign: Campaign, what: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-
-    def lines() -> Iterator[str]:
-        # The byte order mark makes spreadsheets read the file as UTF-8.
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    """The table as a streamed CSV download (cells made safe for spreadsheets)."""
+    response = StreamingHttpResponse(
+        csv_lines(header, rows, delimiter=CSV_DELIMITER), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{_filename(campaign, what, "csv")}"'
     return response
-
-
-def write_xlsx(
-    handle: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    workbook.save(handle)
 
 
 def xlsx_response(

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +48,7 @@ from sil.campaigns.models import (
 )
 from sil.core import fiscal_code as cf
 from sil.core.audit import audit_context
+from sil.core.text import validate_one_line
 from sil.people import bulk
 from sil.people.importer import ImportReport as PeopleReport
 from sil.people.importer import RowError, decode_bytes, detect_delimiter
@@ -274,6 +276,10 @@ def check_campaign_cells(
                 % {"found": measure, "expected": programme.code},
             )
         household = cells.get("id_nucleo", "")
+        try:
+            validate_one_line(household)
+        except ValidationError as exc:
+            report.error(line, "id_nucleo", str(exc.code), str(exc.messages[0]))
         if len(household) > HOUSEHOLD_MAX:
             report.error(
                 line,

@@ -8,8 +8,6 @@ event is never sent twice by mistake and a batch can always be reproduced.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import secrets
 from collections.abc import Iterable
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from sil.campaigns.models import Campaign, SanctionEvent
 from sil.core.audit import audit_context
+from sil.core.exports import csv_text
 
 FIELDS = (
     "codice_fiscale",
@@ -73,11 +72,8 @@ def row(event: SanctionEvent) -> dict[str, Any]:
 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, delimiter=";", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    """The platform's layout; cells made safe for spreadsheets (the file is often opened)."""
+    return csv_text(FIELDS, ([row[name] for name in FIELDS] for row in rows), delimiter=";")
 
 
 def to_json(rows: Iterable[dict[str, Any]], *, batch: str = "") -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from sil.accounts.models import User, UserKind
 from sil.classifications.models import EconomicActivity
 from sil.core.audit import audit_context
+from sil.core.text import plain_text_errors
 from sil.employers import codes
 from sil.employers.models import (
     DirectoryConsent,
@@ -110,6 +111,11 @@ class _Errors:
 
     def add(self, name: str, message: str, code: str) -> None:
         self.errors.setdefault(name, []).append(ValidationError(message, code=code))
+
+    def check_text(self, model: Any, data: Mapping[str, Any]) -> None:
+        """The model's rule on names and texts (no control or bidirectional characters)."""
+        for name, found in plain_text_errors(model, data).items():
+            self.errors.setdefault(name, []).extend(found)
 
     def raise_if_any(self) -> None:
         if self.errors:
@@ -209,6 +215,7 @@ def clean_employer_data(values: Mapping[str, Any], fields: Iterable[str]) -> dic
     """Check and normalise the given fields of an employer; raises ValidationError per field."""
     data = _clean(values, fields)
     errors = _Errors()
+    errors.check_text(Employer, data)
     if "name" in data and not data["name"]:
         errors.add("name", _("Indicare la ragione sociale."), "required")
     if "municipality" in data:
@@ -421,6 +428,7 @@ def clean_site_data(values: Mapping[str, Any], fields: Iterable[str]) -> dict[st
         data["name"] = _text(data["name"])
         if not data["name"]:
             errors.add("name", _("Indicare la denominazione della sede."), "required")
+    errors.check_text(EmployerSite, data)
     if "municipality" in data:
         municipality = data["municipality"]
         if not isinstance(municipality, Municipality):

@@ -11,6 +11,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from sil.classifications.models import EconomicActivity
+from sil.core.text import PlainCharField, PlainTextField
 from sil.territory.models import Municipality, Office
 
 
@@ -39,8 +40,8 @@ class Employer(models.Model):
     # 11 digits for firms (equal to the partita IVA for most companies), 16 for sole traders.
     fiscal_code = models.CharField(_("codice fiscale"), max_length=16, unique=True)
     vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True, db_index=True)
-    name = models.CharField(_("ragione sociale"), max_length=300)
-    legal_form = models.CharField(_("forma giuridica"), max_length=100, blank=True)
+    name = PlainCharField(_("ragione sociale"), max_length=300)
+    legal_form = PlainCharField(_("forma giuridica"), max_length=100, blank=True)
     economic_activity = models.ForeignKey(
         EconomicActivity,
         on_delete=models.PROTECT,
@@ -63,13 +64,13 @@ class Employer(models.Model):
         related_name="employers",
         verbose_name=_("comune della sede legale"),
     )
-    address = models.CharField(_("indirizzo della sede legale"), max_length=200, blank=True)
-    postcode = models.CharField(_("CAP"), max_length=5, blank=True)
+    address = PlainCharField(_("indirizzo della sede legale"), max_length=200, blank=True)
+    postcode = PlainCharField(_("CAP"), max_length=5, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     pec = models.EmailField(_("PEC"), blank=True)
-    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    phone = PlainCharField(_("telefono"), max_length=40, blank=True)
     website = models.URLField(_("sito web"), blank=True)
-    description = models.TextField(_("presentazione"), blank=True)
+    description = PlainTextField(_("presentazione"), blank=True)
     # The CPI that follows the firm (usually the one of its legal seat).
     office = models.ForeignKey(
         Office,
@@ -134,17 +135,17 @@ class EmployerSite(models.Model):
     employer = models.ForeignKey(
         Employer, on_delete=models.CASCADE, related_name="sites", verbose_name=_("impresa")
     )
-    name = models.CharField(_("denominazione della sede"), max_length=200)
+    name = PlainCharField(_("denominazione della sede"), max_length=200)
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="employer_sites",
         verbose_name=_("comune"),
     )
-    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
-    postcode = models.CharField(_("CAP"), max_length=5, blank=True)
+    address = PlainCharField(_("indirizzo"), max_length=200, blank=True)
+    postcode = PlainCharField(_("CAP"), max_length=5, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    phone = PlainCharField(_("telefono"), max_length=40, blank=True)
     is_active = models.BooleanField(_("attiva"), default=True)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from sil.core import fiscal_code as cf
 from sil.core.audit import audit_context
 from sil.core.models import BulkLoad
+from sil.core.text import is_plain
 from sil.people.actions import Lookups
 from sil.people.importer import (
     ImportReport,
@@ -307,6 +308,8 @@ class FastChecker:
         address, domicile_address = cell("indirizzo", 9), cell("indirizzo_domicilio", 11)
         if len(address) > 200 or len(domicile_address) > 200:
             return None
+        if not is_plain(last_name + first_name + address + domicile_address + cell("telefono", 13)):
+            return None  # a control or bidirectional character: the actions word the error
         email = cell("email", 12).lower()
         if email and (len(email) > 254 or not _EMAIL.match(email)):
             return None

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sil.core import fiscal_code as cf
 from sil.core.permissions import scope_to_offices
+from sil.core.text import PlainCharField, PlainTextField
 from sil.territory.models import Country, Municipality, Office
 
 # The database holds the same rule as sil.core.fiscal_code: a well-shaped personal code or an
@@ -127,8 +128,8 @@ class Person(models.Model):
     """Anyone in the registry: job seekers, benefit recipients, students, workers."""
 
     fiscal_code = models.CharField(_("codice fiscale"), max_length=16, unique=True)
-    last_name = models.CharField(_("cognome"), max_length=100)
-    first_name = models.CharField(_("nome"), max_length=100)
+    last_name = PlainCharField(_("cognome"), max_length=100)
+    first_name = PlainCharField(_("nome"), max_length=100)
     sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("data di nascita"))
     birth_municipality = models.ForeignKey(
@@ -147,7 +148,7 @@ class Person(models.Model):
         related_name="people_born",
         verbose_name=_("stato estero di nascita"),
     )
-    citizenship = models.CharField(
+    citizenship = PlainCharField(
         _("cittadinanza"),
         max_length=3,
         blank=True,
@@ -159,7 +160,7 @@ class Person(models.Model):
         related_name="residents",
         verbose_name=_("comune di residenza"),
     )
-    residence_address = models.CharField(_("indirizzo di residenza"), max_length=200, blank=True)
+    residence_address = PlainCharField(_("indirizzo di residenza"), max_length=200, blank=True)
     domicile_municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -168,17 +169,17 @@ class Person(models.Model):
         related_name="domiciled",
         verbose_name=_("comune di domicilio"),
     )
-    domicile_address = models.CharField(_("indirizzo di domicilio"), max_length=200, blank=True)
+    domicile_address = PlainCharField(_("indirizzo di domicilio"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("telefono"), max_length=40, blank=True)
-    permit_type = models.CharField(
+    phone = PlainCharField(_("telefono"), max_length=40, blank=True)
+    permit_type = PlainCharField(
         _("tipo di titolo di soggiorno"),
         max_length=10,
         blank=True,
         help_text=_("Codice della tabella ministeriale dei titoli di soggiorno."),
     )
-    permit_number = models.CharField(_("numero del titolo di soggiorno"), max_length=40, blank=True)
-    permit_reason = models.CharField(
+    permit_number = PlainCharField(_("numero del titolo di soggiorno"), max_length=40, blank=True)
+    permit_reason = PlainCharField(
         _("motivo del titolo di soggiorno"),
         max_length=10,
         blank=True,
@@ -373,7 +374,7 @@ class FiscalCodeChange(models.Model):
     old_code = models.CharField(_("codice precedente"), max_length=16)
     new_code = models.CharField(_("nuovo codice"), max_length=16)
     reason = models.CharField(_("motivo"), max_length=20, choices=FiscalCodeChangeReason.choices)
-    note = models.CharField(_("nota"), max_length=300, blank=True)
+    note = PlainCharField(_("nota"), max_length=300, blank=True)
     at = models.DateTimeField(_("data e ora"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -481,7 +482,7 @@ class PersonMerge(models.Model):
         verbose_name=_("persona unita"),
     )
     moved = models.JSONField(_("righe spostate"), default=list, blank=True)
-    reason = models.TextField(_("motivo"))
+    reason = PlainTextField(_("motivo"))
     merged_at = models.DateTimeField(_("unita il"), default=timezone.now)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sil.classifications.models import ContractType, LanguageLevel
+from sil.core.text import validate_multiline
 from sil.employers.models import Employer
 from sil.employers.queries import employer_ids_for_user
 from sil.territory.models import Municipality
@@ -86,12 +87,16 @@ class VacancySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class TransitionSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, validators=[validate_multiline]
+    )
 
 
 class PublishSerializer(serializers.Serializer):  # type: ignore[type-arg]
     confirm_warnings = serializers.BooleanField(required=False, default=False)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, validators=[validate_multiline]
+    )
 
 
 class VacancyViewSet(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sil.classifications.languages import language_choices
 from sil.classifications.models import ContractType, LanguageLevel, Profession
+from sil.core.text import validate_multiline
 from sil.dossier.models import WorkingTime
 from sil.employers.models import Employer, EmployerSite
 from sil.territory.models import Municipality, Office
@@ -190,6 +191,7 @@ class PublishForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Obbligatoria se ci sono possibili requisiti discriminatori."),
+        validators=[validate_multiline],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -200,7 +202,11 @@ class PublishForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Nota"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        validators=[validate_multiline],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -24,6 +24,7 @@ from sil.classifications.models import (
     LanguageLevel,
     Profession,
 )
+from sil.core.text import PlainCharField, PlainTextField
 from sil.dossier.models import LANGUAGE_CODE, WorkingTime
 from sil.employers.models import Employer, EmployerSite
 from sil.territory.models import Municipality, Office
@@ -89,11 +90,11 @@ class Vacancy(models.Model):
         related_name="vacancies",
         verbose_name=_("CPI che gestisce l'offerta"),
     )
-    intermediary = models.CharField(_("intermediario"), max_length=300, blank=True)
-    reference = models.CharField(_("riferimento interno"), max_length=50, blank=True)
+    intermediary = PlainCharField(_("intermediario"), max_length=300, blank=True)
+    reference = PlainCharField(_("riferimento interno"), max_length=50, blank=True)
     # What the job is.
-    title = models.CharField(_("titolo"), max_length=200)
-    description = models.TextField(_("descrizione"))
+    title = PlainCharField(_("titolo"), max_length=200)
+    description = PlainTextField(_("descrizione"))
     profession = models.ForeignKey(
         Profession,
         on_delete=models.PROTECT,
@@ -155,8 +156,8 @@ class Vacancy(models.Model):
         null=True,
         blank=True,
     )
-    ccnl = models.CharField(_("CCNL applicato"), max_length=200, blank=True)
-    ccnl_level = models.CharField(_("livello di inquadramento"), max_length=50, blank=True)
+    ccnl = PlainCharField(_("CCNL applicato"), max_length=200, blank=True)
+    ccnl_level = PlainCharField(_("livello di inquadramento"), max_length=50, blank=True)
     # Requirements: each with a "required" flag (a hard filter in matching) or only preferred.
     education_level = models.ForeignKey(
         EducationLevel,
@@ -178,12 +179,12 @@ class Vacancy(models.Model):
         verbose_name=_("patenti di guida"),
     )
     licence_required = models.BooleanField(_("patente indispensabile"), default=False)
-    other_licences = models.CharField(_("patentini e abilitazioni"), max_length=300, blank=True)
-    it_skills = models.CharField(_("competenze informatiche"), max_length=300, blank=True)
+    other_licences = PlainCharField(_("patentini e abilitazioni"), max_length=300, blank=True)
+    it_skills = PlainCharField(_("competenze informatiche"), max_length=300, blank=True)
     # Publication.
     publication_date = models.DateField(_("data di pubblicazione"), null=True, blank=True)
     expiry_date = models.DateField(_("data di scadenza"), null=True, blank=True)
-    how_to_apply = models.TextField(_("come candidarsi"), blank=True)
+    how_to_apply = PlainTextField(_("come candidarsi"), blank=True)
     apply_email = models.EmailField(_("e-mail per le candidature"), blank=True)
     targeted_l68 = models.BooleanField(
         _("riservata L. 68/1999 (collocamento mirato)"), default=False
@@ -207,7 +208,7 @@ class Vacancy(models.Model):
     quality_confirmed_at = models.DateTimeField(
         _("segnalazioni confermate il"), null=True, blank=True
     )
-    quality_reason = models.TextField(
+    quality_reason = PlainTextField(
         _("motivazione della conferma"),
         blank=True,
         help_text=_("Perché l'offerta si pubblica nonostante le segnalazioni."),
@@ -327,8 +328,8 @@ class VacancyTransition(models.Model):
         related_name="+",
         verbose_name=_("eseguito da"),
     )
-    by_name = models.CharField(_("nome di chi ha eseguito"), max_length=254, blank=True)
-    note = models.TextField(_("nota"), blank=True)
+    by_name = PlainCharField(_("nome di chi ha eseguito"), max_length=254, blank=True)
+    note = PlainTextField(_("nota"), blank=True)
     # The quality warnings confirmed at publication (empty otherwise).
     warnings = models.JSONField(_("segnalazioni confermate"), default=list, blank=True)
 

@@ -274,7 +274,8 @@ def vacancy_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise PermissionDenied
     if action == "publish":
         publish_form = PublishForm(request.POST)
-        publish_form.is_valid()
+        if not publish_form.is_valid():
+            return _detail(request, vacancy, publish_form, NoteForm())
         try:
             actions.do_publish(
                 vacancy,
@@ -295,9 +296,10 @@ def vacancy_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise Http404
     _target, run, done = TRANSITION_ACTIONS[action]
     note_form = NoteForm(request.POST)
-    note = note_form.cleaned_data["note"] if note_form.is_valid() else ""
+    if not note_form.is_valid():  # a note it cannot keep: say so rather than drop it
+        return _detail(request, vacancy, PublishForm(), note_form)
     try:
-        run(vacancy, request.user, note=note)
+        run(vacancy, request.user, note=note_form.cleaned_data["note"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
