@@ -8,7 +8,6 @@ someone else's application.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,20 +24,13 @@ from sil.applications.models import (
     ApplicationState,
 )
 from sil.applications.notifications import write_notifications
+from sil.core.actions import action
 from sil.core.audit import audit_context
 from sil.dossier.cv import europass_json
 from sil.dossier.models import Cv
 from sil.employers.models import Employer, EmployerMembership
 from sil.people.models import Person
 from sil.vacancies.models import Vacancy, VacancyState
-
-
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
 
 
 def actor_of(user: Any, application: Application | None = None, *, person: Any = None) -> str:
@@ -135,7 +127,7 @@ def do_apply(
 ) -> Application:
     """Apply to a published vacancy (one open application per person and vacancy)."""
     _check_cv(person, cv)
-    with transaction.atomic(), _audit(by, "apply", person=person.pk, vacancy=vacancy.pk):
+    with action(by, "apply", person=person.pk, vacancy=vacancy.pk):
         locked = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
         if not vacancy_accepts_applications(locked):
             raise ValidationError(
@@ -157,7 +149,7 @@ def do_apply_spontaneous(
     _check_cv(person, cv)
     if not employer.is_active:
         raise ValidationError(_("L'impresa non è più attiva."), code="employer_inactive")
-    with transaction.atomic(), _audit(by, "apply_spontaneous", person=person.pk):
+    with action(by, "apply_spontaneous", person=person.pk):
         return _create(person, employer, None, cv, message, by)
 
 
@@ -166,7 +158,7 @@ def do_change_state(
 ) -> ApplicationEvent:
     """Move the application to `to_state` if the table allows it for the user's role."""
     actor = actor_of(user, application)
-    with transaction.atomic(), _audit(user, "change_application_state", application=application.pk):
+    with action(user, "change_application_state", application=application.pk):
         locked = Application.objects.select_for_update().get(pk=application.pk)
         check_move(locked.state, to_state, actor)
         now = timezone.now()

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +24,7 @@ from sil.campaigns.models import (
     OfficeCapacity,
     TemplateStep,
 )
-from sil.core.audit import audit_context
+from sil.core.actions import action
 
 # Fields an operator edits on the campaign form.
 EDITABLE_FIELDS = (
@@ -43,16 +41,6 @@ EDITABLE_FIELDS = (
 )
 # A working day at the desk when an office has no slot templates yet.
 DEFAULT_DAY_MINUTES = 5 * 60
-
-
-def _audit(by: Any, action: str, campaign: Campaign | None = None) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action}
-    if campaign is not None and campaign.pk:
-        context["campaign"] = campaign.pk
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
 
 
 def _require_state(campaign: Campaign, *states: str) -> None:
@@ -91,7 +79,7 @@ def add_default_templates(campaign: Campaign, channels: Iterable[str] | None = N
 
 def do_create_campaign(data: Mapping[str, Any], *, by: Any = None) -> Campaign:
     """A draft campaign with the default texts of its channels."""
-    with transaction.atomic(), _audit(by, "create_campaign"):
+    with action(by, "create_campaign"):
         campaign = Campaign(
             **{name: data[name] for name in EDITABLE_FIELDS if name in data},
             created_by=by if getattr(by, "pk", None) else None,
@@ -104,7 +92,7 @@ def do_create_campaign(data: Mapping[str, Any], *, by: Any = None) -> Campaign:
 
 def do_update_campaign(campaign: Campaign, data: Mapping[str, Any], *, by: Any = None) -> Campaign:
     """Change a draft campaign; a new channel gets the default texts."""
-    with transaction.atomic(), _audit(by, "update_campaign", campaign):
+    with action(by, "update_campaign", campaign=campaign.pk):
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         _require_state(locked, CampaignState.DRAFT)
         for name in EDITABLE_FIELDS:
@@ -126,7 +114,7 @@ def do_save_templates(
     """Write the texts {(step, channel, language): (subject, body)}; an empty body removes a
     translation (never the Italian text of a chosen channel's invitation: the machine checks)."""
     changed = 0
-    with transaction.atomic(), _audit(by, "save_campaign_templates", campaign):
+    with action(by, "save_campaign_templates", campaign=campaign.pk):
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         _require_state(locked, CampaignState.DRAFT)
         current = {
@@ -196,7 +184,7 @@ def do_set_capacities(campaign: Campaign, capacities: Mapping[int, int], *, by: 
     """Set people per day for each office (0: the office receives nobody for this campaign)."""
     if any(value < 0 for value in capacities.values()):
         raise ValidationError(_("La capacità non può essere negativa."), code="negative")
-    with transaction.atomic(), _audit(by, "set_campaign_capacities", campaign):
+    with action(by, "set_campaign_capacities", campaign=campaign.pk):
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.state == CampaignState.CLOSED:
             raise CampaignTransitionError(
@@ -218,7 +206,7 @@ def do_move_campaign(campaign: Campaign, target: str, *, by: Any = None) -> Camp
         raise CampaignTransitionError(
             _("Per avviare la campagna usare il pulsante «Avvia»."), code="use_launch"
         )
-    with transaction.atomic(), _audit(by, f"campaign_{target}", campaign):
+    with action(by, f"campaign_{target}", campaign=campaign.pk):
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         check_transition(locked, target, by)
         locked.state = target

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,7 +31,7 @@ from sil.campaigns.models import (
     Outcome,
     SanctionEvent,
 )
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.core.permissions import visible_office_ids
 from sil.people.timeline import TimelineEvent
 
@@ -62,14 +61,6 @@ LIVE_APPOINTMENT = (
 
 class OutcomeError(ValidationError):
     pass
-
-
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
 
 
 def check_move(convocation: Convocation, target: str) -> None:
@@ -166,7 +157,7 @@ def do_record_outcome(
         raise OutcomeError({"outcome": _("Esito non valido.")}, code="invalid")
     if check_scope and not may_record(by, convocation):
         raise OutcomeError(_("La convocazione è di un CPI in cui non opera."), code="out_of_scope")
-    with transaction.atomic(), _audit(by, "record_outcome", outcome=outcome):
+    with action(by, "record_outcome", outcome=outcome):
         locked = (
             Convocation.objects.select_for_update(of=("self",))
             .select_related("campaign__programme", "person", "appointment", "office")

@@ -7,7 +7,6 @@ moves allowed are those of sil/did/machine.py.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.did.machine import DidTransitionError, next_state
 from sil.did.models import (
     OPEN_STATES,
@@ -33,14 +32,6 @@ from sil.people.models import Person
 
 # A suspension longer than this many days makes the DID lapse (art. 19 c.3 D.Lgs.150/2015).
 SUSPENSION_LIMIT_DAYS = 180
-
-
-def _audit(by: Any, action: str) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
 
 
 def _recorder(by: Any) -> dict[str, Any]:
@@ -102,7 +93,7 @@ def do_declare_did(
     if channel not in DidChannel.values:
         raise DidTransitionError({"channel": _("Canale non valido.")}, code="invalid")
     national_id = " ".join(national_id.split())
-    with transaction.atomic(), _audit(by, "declare_did"):
+    with action(by, "declare_did"):
         Person.objects.select_for_update().filter(pk=person.pk).first()
         previous = Did.objects.filter(person=person).order_by("-did_date", "-id").first()
         if previous is not None and previous.is_open:
@@ -186,7 +177,7 @@ def do_suspend(
         "source_reference": source_reference,
         "note": note,
     }
-    with transaction.atomic(), _audit(by, "suspend_did"):
+    with action(by, "suspend_did"):
         if income_kind == IncomeKind.SELF_EMPLOYED and above:
             _did, event = _move(
                 did,
@@ -214,7 +205,7 @@ def do_resume(
     by: Any = None,
 ) -> DidEvent:
     """The job ends on `end_date` (its last day, still a suspension day): the DID is active."""
-    with transaction.atomic(), _audit(by, "resume_did"):
+    with action(by, "resume_did"):
         locked, event = _move(
             did,
             DidEventKind.RESUME,
@@ -235,7 +226,7 @@ def do_lapse(
         raise DidTransitionError({"reason": _("Indicare il motivo della decadenza.")})
     if reason == LapseReason.OTHER and not note.strip():
         raise DidTransitionError({"note": _("Descrivere il motivo della decadenza.")})
-    with transaction.atomic(), _audit(by, "lapse_did"):
+    with action(by, "lapse_did"):
         locked, event = _move(did, DidEventKind.LAPSE, effective_date, by, reason=reason, note=note)
         _close_suspension(locked, effective_date)
     return event
@@ -243,7 +234,7 @@ def do_lapse(
 
 def do_revoke(did: Did, effective_date: dt.date, *, note: str = "", by: Any = None) -> DidEvent:
     """The person withdraws the DID."""
-    with transaction.atomic(), _audit(by, "revoke_did"):
+    with action(by, "revoke_did"):
         locked, event = _move(did, DidEventKind.REVOKE, effective_date, by, note=note)
         _close_suspension(locked, effective_date)
     return event

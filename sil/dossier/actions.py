@@ -7,13 +7,10 @@ wrappers around `do_add_entry`, `do_update_entry` and `do_remove_entry`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
-from django.db import transaction
-
 from sil.classifications.models import ContractType
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.dossier.models import (
     Availability,
     DrivingLicence,
@@ -28,14 +25,6 @@ from sil.dossier.models import (
 from sil.people.models import Person
 
 S = TypeVar("S", bound=PersonSection)
-
-
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
 
 
 def _editable(model: type[PersonSection]) -> list[str]:
@@ -59,7 +48,7 @@ def do_add_entry(model: type[S], person: Person, data: Mapping[str, Any], *, by:
     """Add one row to a dossier section of `person`."""
     entry = model(person=person)
     _assign(entry, data)
-    with transaction.atomic(), _audit(by, f"add_{model._meta.model_name}", person=person.pk):
+    with action(by, f"add_{model._meta.model_name}", person=person.pk):
         entry.save()
     return entry
 
@@ -67,10 +56,7 @@ def do_add_entry(model: type[S], person: Person, data: Mapping[str, Any], *, by:
 def do_update_entry(entry: S, data: Mapping[str, Any], *, by: Any = None) -> S:
     """Change a row; fields missing from `data` keep their value. The person never changes."""
     data = {name: value for name, value in data.items() if name != "person"}
-    with (
-        transaction.atomic(),
-        _audit(by, f"update_{entry._meta.model_name}", person=entry.person_id),
-    ):
+    with action(by, f"update_{entry._meta.model_name}", person=entry.person_id):
         locked = type(entry).objects.select_for_update().get(pk=entry.pk)
         _assign(locked, data)
         locked.save()
@@ -79,10 +65,7 @@ def do_update_entry(entry: S, data: Mapping[str, Any], *, by: Any = None) -> S:
 
 
 def do_remove_entry(entry: PersonSection, *, by: Any = None) -> None:
-    with (
-        transaction.atomic(),
-        _audit(by, f"remove_{entry._meta.model_name}", person=entry.person_id),
-    ):
+    with action(by, f"remove_{entry._meta.model_name}", person=entry.person_id):
         entry.delete()
 
 
@@ -141,7 +124,7 @@ def do_set_availability(
     by: Any = None,
 ) -> Availability:
     """Create or replace the person's availability (one per person)."""
-    with transaction.atomic(), _audit(by, "set_availability", person=person.pk):
+    with action(by, "set_availability", person=person.pk):
         availability = Availability.objects.select_for_update().filter(
             person=person
         ).first() or Availability(person=person)

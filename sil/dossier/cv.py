@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.dossier.models import CV_SECTION_KEYS, Cv
 from sil.dossier.queries import SECTIONS_BY_KEY, section_rows
 from sil.people.models import Person
@@ -251,14 +250,6 @@ def render_pdf(cv: Cv, content: CvContent | None = None) -> bytes:
 # --- writes ------------------------------------------------------------------------------
 
 
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
-
-
 def clean_selection(person: Person, selection: Mapping[str, Any]) -> dict[str, list[int]]:
     """Keep only ids of rows that belong to `person` (one query per section given)."""
     cleaned: dict[str, list[int]] = {}
@@ -302,7 +293,7 @@ def do_create_cv(
     """A new CV of `person`; the first one becomes the default."""
     cv = Cv(person=person)
     _assign(cv, data, selection or {})
-    with transaction.atomic(), _audit(by, "create_cv", person=person.pk):
+    with action(by, "create_cv", person=person.pk):
         Person.objects.select_for_update().filter(pk=person.pk).first()
         first = not Cv.objects.for_person(person).exists()
         cv.save()
@@ -318,7 +309,7 @@ def do_update_cv(
     *,
     by: Any = None,
 ) -> Cv:
-    with transaction.atomic(), _audit(by, "update_cv", person=cv.person_id, cv=cv.pk):
+    with action(by, "update_cv", person=cv.person_id, cv=cv.pk):
         locked = Cv.objects.select_for_update().select_related("person").get(pk=cv.pk)
         _assign(locked, data, selection)
         locked.save()
@@ -327,7 +318,7 @@ def do_update_cv(
 
 
 def do_set_default_cv(cv: Cv, *, by: Any = None) -> Cv:
-    with transaction.atomic(), _audit(by, "set_default_cv", person=cv.person_id, cv=cv.pk):
+    with action(by, "set_default_cv", person=cv.person_id, cv=cv.pk):
         Person.objects.select_for_update().filter(pk=cv.person_id).first()
         _make_default(cv)
     return cv
@@ -347,7 +338,7 @@ def do_duplicate_cv(cv: Cv, *, by: Any = None) -> Cv:
         selection=dict(cv.selection or {}),
         is_default=False,
     )
-    with transaction.atomic(), _audit(by, "duplicate_cv", person=cv.person_id, cv=cv.pk):
+    with action(by, "duplicate_cv", person=cv.person_id, cv=cv.pk):
         copy.save()
     return copy
 
@@ -357,7 +348,7 @@ def do_delete_cv(cv: Cv, *, by: Any = None) -> None:
 
     Applications already sent keep the copy of the CV taken when they were sent.
     """
-    with transaction.atomic(), _audit(by, "delete_cv", person=cv.person_id, cv=cv.pk):
+    with action(by, "delete_cv", person=cv.person_id, cv=cv.pk):
         Person.objects.select_for_update().filter(pk=cv.person_id).first()
         was_default = cv.is_default
         cv.delete()

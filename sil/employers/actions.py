@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from sil.accounts.models import User, UserKind
 from sil.classifications.models import EconomicActivity
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.core.text import plain_text_errors
 from sil.employers import codes
 from sil.employers.models import (
@@ -87,14 +86,6 @@ _VAT_MESSAGES = {
         "Le cifre 8-10 della partita IVA non indicano un ufficio esistente."
     ),
 }
-
-
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
 
 
 def _by(by: Any) -> Any:
@@ -315,7 +306,7 @@ def do_register_employer(data: Mapping[str, Any], *, by: Any = None) -> Employer
     consent = bool(data.get("directory_consent"))
     now = timezone.now()
     try:
-        with transaction.atomic(), _audit(by, "register_employer"):
+        with action(by, "register_employer"):
             if consent:
                 employer.directory_consent = True
                 employer.directory_consent_at = now
@@ -353,7 +344,7 @@ def do_update_employer(
     vat_number = None
     if "vat_number" in data and "vat_number" in allowed:
         vat_number = validate_vat_number(str(data["vat_number"] or ""))
-    with transaction.atomic(), _audit(by, "update_employer", employer=employer.pk):
+    with action(by, "update_employer", employer=employer.pk):
         locked = Employer.objects.select_for_update().get(pk=employer.pk)
         if (
             "municipality" in cleaned
@@ -377,7 +368,7 @@ def do_set_directory_consent(
 ) -> DirectoryConsent:
     """Record the consent to appear in the public directory (each change kept, with its date)."""
     at = at or timezone.now()
-    with transaction.atomic(), _audit(by, "set_directory_consent", employer=employer.pk):
+    with action(by, "set_directory_consent", employer=employer.pk):
         locked = Employer.objects.select_for_update().get(pk=employer.pk)
         locked.directory_consent = given
         locked.directory_consent_at = at
@@ -390,7 +381,7 @@ def do_set_directory_consent(
 def do_deactivate_employer(employer: Employer, *, by: Any = None) -> Employer:
     """The firm ceased or left: hidden from the directory, its users can no longer sign in
     (unless they act for another active firm). Its history stays."""
-    with transaction.atomic(), _audit(by, "deactivate_employer", employer=employer.pk):
+    with action(by, "deactivate_employer", employer=employer.pk):
         locked = Employer.objects.select_for_update().get(pk=employer.pk)
         locked.is_active = False
         locked.save(update_fields=["is_active", "updated_at"])
@@ -408,7 +399,7 @@ def do_deactivate_employer(employer: Employer, *, by: Any = None) -> Employer:
 
 
 def do_reactivate_employer(employer: Employer, *, by: Any = None) -> Employer:
-    with transaction.atomic(), _audit(by, "reactivate_employer", employer=employer.pk):
+    with action(by, "reactivate_employer", employer=employer.pk):
         locked = Employer.objects.select_for_update().get(pk=employer.pk)
         locked.is_active = True
         locked.save(update_fields=["is_active", "updated_at"])
@@ -450,14 +441,14 @@ def clean_site_data(values: Mapping[str, Any], fields: Iterable[str]) -> dict[st
 def do_add_site(employer: Employer, data: Mapping[str, Any], *, by: Any = None) -> EmployerSite:
     cleaned = clean_site_data(data, [name for name in SITE_FIELDS if name != "is_active"])
     site = EmployerSite(employer=employer, **cleaned)
-    with transaction.atomic(), _audit(by, "add_site", employer=employer.pk):
+    with action(by, "add_site", employer=employer.pk):
         site.save()
     return site
 
 
 def do_update_site(site: EmployerSite, data: Mapping[str, Any], *, by: Any = None) -> EmployerSite:
     cleaned = clean_site_data(data, [name for name in SITE_FIELDS if name in data])
-    with transaction.atomic(), _audit(by, "update_site", employer=site.employer_id):
+    with action(by, "update_site", employer=site.employer_id):
         locked = EmployerSite.objects.select_for_update().get(pk=site.pk)
         for name, value in cleaned.items():
             setattr(locked, name, value)
@@ -547,7 +538,7 @@ def do_add_employer_user(
             user.set_password(password)
         else:
             user.set_unusable_password()
-    with transaction.atomic(), _audit(by, "add_employer_user", employer=employer.pk):
+    with action(by, "add_employer_user", employer=employer.pk):
         if user.pk is None:
             user.save()
         elif not user.is_active:
@@ -582,7 +573,7 @@ def do_change_employer_role(
     membership: EmployerMembership, role: str, *, by: Any = None
 ) -> EmployerMembership:
     role = _clean_role(role)
-    with transaction.atomic(), _audit(by, "change_employer_role", employer=membership.employer_id):
+    with action(by, "change_employer_role", employer=membership.employer_id):
         locked = EmployerMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.role == EmployerRole.ADMIN and role != EmployerRole.ADMIN:
             _keep_one_admin(locked)
@@ -605,7 +596,7 @@ def _keep_one_admin(membership: EmployerMembership) -> None:
 
 def do_remove_employer_user(membership: EmployerMembership, *, by: Any = None) -> None:
     """Take a user off a firm; an account left with no firm is deactivated (not deleted)."""
-    with transaction.atomic(), _audit(by, "remove_employer_user", employer=membership.employer_id):
+    with action(by, "remove_employer_user", employer=membership.employer_id):
         locked = EmployerMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.role == EmployerRole.ADMIN:
             _keep_one_admin(locked)

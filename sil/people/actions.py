@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.core import fiscal_code as cf
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.core.fiscal_code import UndecodableFiscalCode, decode
 from sil.people.models import (
     ConsentKind,
@@ -348,14 +347,6 @@ def clean_person_data(
     return data, warnings
 
 
-def _audit(by: Any, action: str) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
-
-
 def competence_municipality(person: Person) -> Municipality | None:
     """The municipality that decides the competent CPI: the residence, or the domicile where
     the regional rule says so (setting SIL_COMPETENCE_BY_DOMICILE)."""
@@ -408,7 +399,7 @@ def do_register_person(data: Mapping[str, Any], *, by: Any = None) -> PersonResu
         return PersonResult(existing, created=False)
     person, warnings = build_person(code, data)
     try:
-        with transaction.atomic(), _audit(by, "register_person"):
+        with action(by, "register_person"):
             person.save()
     except IntegrityError:
         # Registered meanwhile by someone else: that is the person.
@@ -443,7 +434,7 @@ def do_update_person(person: Person, data: Mapping[str, Any], *, by: Any = None)
         values["birth_municipality"] = values["birth_country"] = None
     lookups = Lookups()
     cleaned, warnings = clean_person_data(person.fiscal_code, values, lookups)
-    with transaction.atomic(), _audit(by, "update_person"):
+    with action(by, "update_person"):
         locked = Person.objects.select_for_update().get(pk=person.pk)
         _apply(locked, cleaned, lookups)
         locked.full_clean(validate_unique=False, validate_constraints=False)
@@ -500,7 +491,7 @@ def do_bulk_register_people(
             result.warnings[person.fiscal_code] = warnings
     if problems:
         raise ValidationError(problems)
-    with transaction.atomic(), _audit(by, "bulk_register_people"):
+    with action(by, "bulk_register_people"):
         stored = set(
             Person.objects.filter(fiscal_code__in=list(people)).values_list(
                 "fiscal_code", flat=True
@@ -548,7 +539,7 @@ def do_change_fiscal_code(
     lookups = Lookups()
     cleaned, warnings = clean_person_data(new_code, values, lookups)
     try:
-        with transaction.atomic(), _audit(by, "change_fiscal_code"):
+        with action(by, "change_fiscal_code"):
             locked = Person.objects.select_for_update().get(pk=person.pk)
             FiscalCodeChange.objects.create(
                 person=locked,
@@ -581,7 +572,7 @@ def do_record_consent(
         raise ValidationError(
             {"kind": ValidationError(_("Tipo di consenso non valido."), code="invalid")}
         )
-    with transaction.atomic(), _audit(by, "record_consent"):
+    with action(by, "record_consent"):
         return PrivacyConsent.objects.create(
             person=person,
             kind=kind,

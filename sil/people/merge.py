@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sil.people.actions import _audit
+from sil.core.actions import action
 from sil.people.models import Person, PersonMerge
 
 Relation = tuple[type[models.Model], models.ForeignKey[Any, Any]]
@@ -99,7 +99,7 @@ def do_merge_people(
         raise ValidationError({"reason": _("Indicare il motivo dell'unione.")}, code="required")
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("Una persona non può essere unita a se stessa."), code="self")
-    with transaction.atomic(), _audit(by, "merge_people"):
+    with action(by, "merge_people"):
         locked = Person.objects.select_for_update().in_bulk([survivor.pk, duplicate.pk])
         survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
         if duplicate.merged_into_id is not None:
@@ -149,7 +149,7 @@ def do_merge_people(
 def do_undo_merge(merge: PersonMerge, *, by: Any = None) -> PersonMerge:
     """Move the recorded rows back to the merged person and make it visible again."""
     models_by_label = {model._meta.label_lower: model for model, _field in person_relations()}
-    with transaction.atomic(), _audit(by, "undo_merge_people"):
+    with action(by, "undo_merge_people"):
         merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at is not None:
             raise ValidationError(_("Questa unione è già stata annullata."), code="already_undone")

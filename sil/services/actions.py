@@ -7,14 +7,12 @@ given and nothing here computes an index.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.people.models import Person
 from sil.services.models import GolAssessment, Policy, PolicyEvent, Profiling
 
@@ -28,14 +26,6 @@ POLICY_FIELDS = (
     "end_date",
     "policy_id",
 )
-
-
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
 
 
 def _set(obj: Any, data: Mapping[str, Any], names: tuple[str, ...]) -> None:
@@ -69,13 +59,13 @@ def do_add_policy(person: Person, data: Mapping[str, Any], *, by: Any = None) ->
     policy = Policy(person=person)
     _set(policy, data, POLICY_FIELDS)
     policy.full_clean()
-    with transaction.atomic(), _audit(by, "add_policy", person=person.pk):
+    with action(by, "add_policy", person=person.pk):
         policy.save()
     return policy
 
 
 def do_update_policy(policy: Policy, data: Mapping[str, Any], *, by: Any = None) -> Policy:
-    with transaction.atomic(), _audit(by, "update_policy", person=policy.person_id):
+    with action(by, "update_policy", person=policy.person_id):
         locked = Policy.objects.select_for_update().get(pk=policy.pk)
         _set(locked, data, POLICY_FIELDS)
         locked.full_clean()
@@ -86,7 +76,7 @@ def do_update_policy(policy: Policy, data: Mapping[str, Any], *, by: Any = None)
 
 
 def do_remove_policy(policy: Policy, *, by: Any = None) -> None:
-    with transaction.atomic(), _audit(by, "remove_policy", person=policy.person_id):
+    with action(by, "remove_policy", person=policy.person_id):
         policy.delete()
 
 
@@ -95,13 +85,13 @@ def do_add_policy_event(policy: Policy, data: Mapping[str, Any], *, by: Any = No
     event = PolicyEvent(policy=policy)
     _set(event, data, ("code", "date"))
     event.full_clean()
-    with transaction.atomic(), _audit(by, "add_policy_event", person=policy.person_id):
+    with action(by, "add_policy_event", person=policy.person_id):
         event.save()
     return event
 
 
 def do_remove_policy_event(event: PolicyEvent, *, by: Any = None) -> None:
-    with transaction.atomic(), _audit(by, "remove_policy_event", person=event.policy.person_id):
+    with action(by, "remove_policy_event", person=event.policy.person_id):
         event.delete()
 
 
@@ -110,7 +100,7 @@ def do_record_profiling(person: Person, data: Mapping[str, Any], *, by: Any = No
     profiling = Profiling(person=person)
     _set(profiling, data, ("index", "profiling_class", "model_version", "profiled_on", "source"))
     profiling.full_clean()
-    with transaction.atomic(), _audit(by, "record_profiling", person=person.pk):
+    with action(by, "record_profiling", person=person.pk):
         profiling.save()
     return profiling
 
@@ -124,6 +114,6 @@ def do_assess_gol(person: Person, data: Mapping[str, Any], *, by: Any = None) ->
     if assessment.profiling is not None and assessment.profiling.person_id != person.pk:
         raise ValidationError({"profiling": _("La profilazione indicata è di un'altra persona.")})
     assessment.full_clean()
-    with transaction.atomic(), _audit(by, "assess_gol", person=person.pk):
+    with action(by, "assess_gol", person=person.pk):
         assessment.save()
     return assessment

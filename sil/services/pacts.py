@@ -19,20 +19,19 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.did.models import Did
 from sil.did.queries import current_did
 from sil.dossier.models import Availability
@@ -215,14 +214,6 @@ def render_pact_pdf(pact: ServicePact, *, draft: bool = False) -> bytes:
 # --- writes ------------------------------------------------------------------------------
 
 
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
-
-
 def check_transition(pact: ServicePact, target: str) -> None:
     if (pact.state, target) not in TRANSITIONS:
         raise ValidationError(
@@ -272,7 +263,7 @@ def do_create_pact(
     )
     _set_contents(pact, contents)
     try:
-        with transaction.atomic(), _audit(by, "create_pact", person=person.pk, topic=topic):
+        with action(by, "create_pact", person=person.pk, topic=topic):
             pact.save()
     except IntegrityError:
         raise ValidationError(
@@ -283,7 +274,7 @@ def do_create_pact(
 
 def do_update_pact(pact: ServicePact, data: Mapping[str, Any], *, by: Any = None) -> ServicePact:
     """Edit the contents of a draft (a pact at signature must be reopened first)."""
-    with transaction.atomic(), _audit(by, "update_pact", person=pact.person_id, pact=pact.pk):
+    with action(by, "update_pact", person=pact.person_id, pact=pact.pk):
         locked = _lock(pact)
         if locked.state != PactState.DRAFT:
             raise ValidationError(
@@ -297,7 +288,7 @@ def do_update_pact(pact: ServicePact, data: Mapping[str, Any], *, by: Any = None
 def do_set_pact_topic(pact: ServicePact, topic: str, *, by: Any = None) -> ServicePact:
     """Record where an unsigned pact came from (a campaign reaching a pact already begun).
     The topic is not printed: the frozen document does not change."""
-    with transaction.atomic(), _audit(by, "set_pact_topic", person=pact.person_id, pact=pact.pk):
+    with action(by, "set_pact_topic", person=pact.person_id, pact=pact.pk):
         locked = _lock(pact)
         if locked.state not in (PactState.DRAFT, PactState.AWAITING_SIGNATURE):
             raise ValidationError(_("Il Patto è già firmato."), code="pact_signed")
@@ -308,7 +299,7 @@ def do_set_pact_topic(pact: ServicePact, topic: str, *, by: Any = None) -> Servi
 
 def do_send_pact_to_signature(pact: ServicePact, *, by: Any = None) -> ServicePact:
     """Render the PDF and freeze it: from now on the contents cannot change unseen."""
-    with transaction.atomic(), _audit(by, "pact_to_signature", person=pact.person_id, pact=pact.pk):
+    with action(by, "pact_to_signature", person=pact.person_id, pact=pact.pk):
         locked = _lock(pact)
         check_transition(locked, PactState.AWAITING_SIGNATURE)
         pdf = render_pact_pdf(locked)
@@ -321,7 +312,7 @@ def do_send_pact_to_signature(pact: ServicePact, *, by: Any = None) -> ServicePa
 
 def do_reopen_pact(pact: ServicePact, *, by: Any = None) -> ServicePact:
     """Back to draft: the frozen document and any code sent for it stop counting."""
-    with transaction.atomic(), _audit(by, "reopen_pact", person=pact.person_id, pact=pact.pk):
+    with action(by, "reopen_pact", person=pact.person_id, pact=pact.pk):
         locked = _lock(pact)
         check_transition(locked, PactState.DRAFT)
         now = timezone.now()
@@ -398,7 +389,7 @@ def do_send_pact_otp(pact: ServicePact, *, channel: str, by: Any = None) -> Pact
     """
     if channel not in OTP_CHANNELS:
         raise ValidationError({"channel": _("Canale non valido: SMS o e-mail.")})
-    with transaction.atomic(), _audit(by, "send_pact_otp", person=pact.person_id, pact=pact.pk):
+    with action(by, "send_pact_otp", person=pact.person_id, pact=pact.pk):
         locked = _lock(pact)
         if locked.state != PactState.AWAITING_SIGNATURE or not locked.document_sha256:
             raise ValidationError(
@@ -463,7 +454,7 @@ def do_confirm_pact_otp(pact: ServicePact, code: str, *, by: Any = None) -> Serv
     tries, and the document is still the one the code was sent for."""
     code = "".join(str(code or "").split())
     error: ValidationError | None = None
-    with transaction.atomic(), _audit(by, "confirm_pact_otp", person=pact.person_id, pact=pact.pk):
+    with action(by, "confirm_pact_otp", person=pact.person_id, pact=pact.pk):
         locked = _lock(pact)
         check_transition(locked, PactState.SIGNED)
         otp = locked.otps.select_for_update().order_by("-sent_at", "-id").first()
@@ -556,7 +547,7 @@ def do_upload_pact_scan(pact: ServicePact, upload: Any, *, by: Any = None) -> Se
         raise _scan_too_big()
     data = upload.read(SCAN_MAX_BYTES + 1)
     kind = check_scan(getattr(upload, "name", "") or "", data)
-    with transaction.atomic(), _audit(by, "upload_pact_scan", person=pact.person_id, pact=pact.pk):
+    with action(by, "upload_pact_scan", person=pact.person_id, pact=pact.pk):
         locked = _lock(pact)
         check_transition(locked, PactState.SIGNED)
         digest = document_hash(data)

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.applications.queries import applications_for_vacancy
-from sil.core.audit import audit_context
+from sil.core.actions import action
 from sil.matching.queries import explain
 from sil.people.models import Person
 from sil.shortlists.machine import (
@@ -51,14 +49,6 @@ APPLICATION_STATE_FOR_OUTCOME: dict[str, str] = {
     Outcome.NO_SHOW: "rejected",
     Outcome.WITHDREW: "withdrawn",
 }
-
-
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
 
 
 def _user(by: Any) -> Any:
@@ -120,7 +110,7 @@ def _lock_entry(entry: ShortlistEntry) -> ShortlistEntry:
 
 def do_create_shortlist(vacancy: Vacancy, *, by: Any = None, note: str = "") -> Shortlist:
     """The vacancy's shortlist in preparation: the open one, or a new one."""
-    with transaction.atomic(), _audit(by, "create_shortlist", vacancy=vacancy.pk):
+    with action(by, "create_shortlist", vacancy=vacancy.pk):
         locked = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
         if locked.state not in SHORTLIST_VACANCY_STATES:
             raise ShortlistTransitionError(
@@ -146,7 +136,7 @@ def do_add_candidates(
     wanted = list(dict.fromkeys(int(pk) for pk in person_ids))
     if not wanted:
         raise ShortlistTransitionError(_("Selezionare almeno un candidato."), code="no_candidates")
-    with transaction.atomic(), _audit(user, "add_shortlist_candidates", vacancy=vacancy.pk):
+    with action(user, "add_shortlist_candidates", vacancy=vacancy.pk):
         shortlist = do_create_shortlist(vacancy, by=user)
         shortlist = _lock(shortlist)
         people = {person.pk: person for person in Person.objects.not_merged().filter(pk__in=wanted)}
@@ -180,7 +170,7 @@ def do_add_candidates(
 
 
 def do_remove_entry(entry: ShortlistEntry, user: Any) -> None:
-    with transaction.atomic(), _audit(user, "remove_shortlist_entry", entry=entry.pk):
+    with action(user, "remove_shortlist_entry", entry=entry.pk):
         locked = _lock_entry(entry)
         require_editable(locked.shortlist.state)
         locked.delete()
@@ -207,7 +197,7 @@ def do_record_contact(
             {"contacted_at": _("La data del contatto non può essere nel futuro.")},
             code="future_date",
         )
-    with transaction.atomic(), _audit(user, "record_shortlist_contact", entry=entry.pk):
+    with action(user, "record_shortlist_contact", entry=entry.pk):
         locked = _lock_entry(entry)
         require_editable(locked.shortlist.state)
         locked.contacted_at = contacted_at
@@ -223,7 +213,7 @@ def do_record_contact(
 def do_send_shortlist(shortlist: Shortlist, user: Any, *, note: str | None = None) -> Shortlist:
     """Send the consented candidates to the firm: they appear in its area (and in its CV
     archive) and its users get an e-mail, delivered by the worker after the commit."""
-    with transaction.atomic(), _audit(user, "send_shortlist", shortlist=shortlist.pk):
+    with action(user, "send_shortlist", shortlist=shortlist.pk):
         locked = _lock(shortlist)
         target = next_state(locked.state, "send")
         entries = list(
@@ -272,7 +262,7 @@ def do_send_shortlist(shortlist: Shortlist, user: Any, *, note: str | None = Non
 
 
 def do_close_shortlist(shortlist: Shortlist, user: Any) -> Shortlist:
-    with transaction.atomic(), _audit(user, "close_shortlist", shortlist=shortlist.pk):
+    with action(user, "close_shortlist", shortlist=shortlist.pk):
         locked = _lock(shortlist)
         locked.state = next_state(locked.state, "close")
         locked.closed_at = timezone.now()
@@ -295,7 +285,7 @@ def do_record_feedback(
     """The firm's answer on one candidate, given in its area or reported to the operator."""
     if feedback not in EmployerFeedback.values:
         raise ShortlistTransitionError({"feedback": _("Scegliere un riscontro.")}, code="invalid")
-    with transaction.atomic(), _audit(user, "record_shortlist_feedback", entry=entry.pk):
+    with action(user, "record_shortlist_feedback", entry=entry.pk):
         locked = _lock_entry(entry)
         _require_sent(locked)
         locked.feedback = feedback
@@ -330,7 +320,7 @@ def do_record_outcome(
     when the candidate had applied, on the application too."""
     if outcome not in Outcome.values:
         raise ShortlistTransitionError({"outcome": _("Scegliere un esito.")}, code="invalid")
-    with transaction.atomic(), _audit(user, "record_shortlist_outcome", entry=entry.pk):
+    with action(user, "record_shortlist_outcome", entry=entry.pk):
         locked = _lock_entry(entry)
         _require_sent(locked)
         locked.outcome = outcome
@@ -344,7 +334,7 @@ def do_record_outcome(
 
 def do_archive_received_cv(received: ReceivedCv, archived: bool, user: Any) -> ReceivedCv:
     """The firm moves a CV out of (or back into) its working list."""
-    with transaction.atomic(), _audit(user, "archive_received_cv", received_cv=received.pk):
+    with action(user, "archive_received_cv", received_cv=received.pk):
         locked = ReceivedCv.objects.select_for_update().get(pk=received.pk)
         locked.archived_at = timezone.now() if archived else None
         locked.save(update_fields=["archived_at"])
@@ -365,7 +355,7 @@ def do_record_received_application(application: Any) -> ReceivedCv | None:
     cv = getattr(application, "cv", None)
     if not label and cv is not None:
         label = str(getattr(cv, "headline", "") or getattr(cv, "desired_job", "") or "")
-    with transaction.atomic(), _audit(None, "file_received_application"):
+    with action(None, "file_received_application"):
         received, _created = ReceivedCv.objects.get_or_create(
             employer_id=employer_id,
             application=application,

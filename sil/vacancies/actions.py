@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sil.core.actions import action
 from sil.core.audit import audit_context
 from sil.employers.models import Employer
 from sil.territory.queries import competent_office
@@ -92,14 +92,6 @@ class QualityCheckRequired(ValidationError):
         self.warnings = warnings
 
 
-def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
-    context: dict[str, Any] = {"action": action, **extra}
-    if by is not None and getattr(by, "pk", None):
-        context["user"] = by.pk
-        context["username"] = by.get_username()
-    return audit_context(**context)
-
-
 def _announce(vacancy: Vacancy) -> None:
     pk, state = vacancy.pk, vacancy.state
     transaction.on_commit(
@@ -168,7 +160,7 @@ def do_create_vacancy(
     by: Any = None,
 ) -> Vacancy:
     """A new draft for `employer`; the office is the CPI of the workplace unless given."""
-    with transaction.atomic(), _audit(by, "create_vacancy"):
+    with action(by, "create_vacancy"):
         vacancy = Vacancy(employer=employer, state=VacancyState.DRAFT, office=office)
         _apply(vacancy, data, EDITABLE_FIELDS)
         if by is not None and getattr(by, "pk", None):
@@ -205,7 +197,7 @@ def do_update_vacancy(
     Employer users change only their drafts. Unchanged values are accepted in any state, so a
     form may send every field back.
     """
-    with transaction.atomic(), _audit(by, "update_vacancy", vacancy=vacancy.pk):
+    with action(by, "update_vacancy", vacancy=vacancy.pk):
         locked = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
         allowed = editable_fields(locked, by)
         changed = {k: v for k, v in data.items() if _differs(getattr(locked, k, None), v)}
@@ -292,7 +284,7 @@ def do_transition(
     `changes` are set on the row in the same save (publication dates, quality fields).
     """
     actor = actor_of(user)
-    with transaction.atomic(), _audit(user, f"vacancy_{to_state}", vacancy=vacancy.pk):
+    with action(user, f"vacancy_{to_state}", vacancy=vacancy.pk):
         locked = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
         _check_transition(locked.state, to_state, actor)
         before = locked.state
