@@ -13,7 +13,7 @@
     sil db start|stop|status|url   the embedded PostgreSQL
     sil <django command> …    any other Django management command
 
-With DATABASE_URL unset, PostgreSQL runs embedded under SIL_DATA_DIR (default ./var): whoever
+With DATABASE_URL unset, PostgreSQL runs embedded under SIL_DATA_DIR (default var/ of the checkout): whoever
 starts it stops it on exit.
 """
 
@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 # Commands that never touch the database: no reason to start it for them.
 _NO_DB = {"help", "--help", "-h", "version", "--version", "makemessages", "compilemessages"}
@@ -134,10 +133,10 @@ def worker() -> int:
 
 
 def demo() -> int:
-    from sil.env import env_path
+    from sil.env import data_dir as node_data_dir
 
     os.environ["SIL_DEMO"] = "1"
-    data_dir = env_path("SIL_DATA_DIR", Path.cwd() / "var")
+    data_dir = node_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "DEMO").write_text("This data folder holds OpenSIL demo data (sil demo).\n")
     _manage(["migrate", "--no-input", "-v", "0"])
