@@ -4,7 +4,7 @@
     sil serve                 web server (gunicorn) on SIL_BIND, default 127.0.0.1:8000
     sil worker                background worker (procrastinate)
     sil migrate               apply database migrations
-    sil refdata load DIR      load official reference files (ISTAT, ESCO, ATECO…)
+    sil refdata load [DIR]    load the shipped reference data (ISTAT, ESCO, ATECO…) or DIR
     sil offices import FILE   load CPIs and job desks with their municipalities
     sil createoperator …      create an operator with office and role
     sil apitoken create USER  issue an API token
