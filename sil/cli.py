@@ -58,6 +58,23 @@ def _stop_database(server: object | None) -> None:
         print("PostgreSQL (embedded) stopped.")
 
 
+# Unix socket paths are limited to 108 bytes (with the final NUL) on Linux.
+_SOCKET_PATH_MAX = 107
+
+
+def _control_socket_args() -> list[str]:
+    """gunicorn's control socket defaults to one per user (~/.gunicorn/gunicorn.ctl): two nodes
+    on one machine would share it and each would answer for the other. Each node keeps its own
+    in its data folder, or none when that path is too long for a Unix socket."""
+    from sil.env import data_dir
+
+    path = data_dir() / "gunicorn.ctl"
+    if len(os.fsencode(path)) > _SOCKET_PATH_MAX:
+        return ["--no-control-socket"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ["--control-socket", str(path)]
+
+
 def _gunicorn_command() -> list[str]:
     from sil.env import env_int, env_str
 
@@ -79,6 +96,7 @@ def _gunicorn_command() -> list[str]:
         "-",
         "--forwarded-allow-ips",
         env_str("SIL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        *_control_socket_args(),
     ]
 
 
