@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sil.accounts.demo import require_demo
@@ -47,38 +48,17 @@ class Command(BaseCommand):
         vacancies = list(Vacancy.objects.filter(state=VacancyState.PUBLISHED).order_by("id")[:200])
         created = 0
         for index, person in enumerate(people):
-            user = do_get_or_create_citizen_user(person)
-            if Cv.objects.for_person(person).exists():
-                self._report(person, "")
-                continue
-            full = cvs.do_create_cv_from_dossier(person, _("CV completo"), by=user)
-            cvs.do_update_cv(
-                full,
-                {
-                    "headline": _("Disponibile da subito"),
-                    "summary": _("Persona affidabile, abituata al lavoro di squadra."),
-                },
-                by=user,
-            )
-            short = cvs.do_duplicate_cv(full, by=user)
-            cvs.do_update_cv(
-                short,
-                {"name": _("CV breve"), "summary": ""},
-                {"esperienze": full.selected_ids("esperienze")[:2]},
-                by=user,
-            )
-            chosen = vacancies[index * APPLICATIONS_EACH :][:APPLICATIONS_EACH]
-            for number, vacancy in enumerate(chosen):
-                try:
-                    do_apply(
-                        person,
-                        vacancy,
-                        cv=full if number == 0 else short,
-                        message=_("Buongiorno, allego il mio CV. Resto a disposizione."),
-                        by=user,
-                    )
-                except ValidationError:
+            # One citizen at a time, whole or not at all: a citizen with a CV is skipped next
+            # time, so an interrupted run must not leave one with half the CVs or none of the
+            # applications.
+            with transaction.atomic():
+                user = do_get_or_create_citizen_user(person)
+                if Cv.objects.for_person(person).exists():
+                    self._report(person, "")
                     continue
+                self._prepare(
+                    person, user, vacancies[index * APPLICATIONS_EACH :][:APPLICATIONS_EACH]
+                )
             created += 1
             self._report(person, "*")
         if options["verbosity"]:
@@ -87,6 +67,35 @@ class Command(BaseCommand):
                 % {"n": created, "t": len(people)}
             )
             self.stdout.write(_("Accesso: /area-personale/accesso-demo/ con uno dei codici sopra."))
+
+    def _prepare(self, person: Person, user: Any, chosen: list[Vacancy]) -> None:
+        full = cvs.do_create_cv_from_dossier(person, _("CV completo"), by=user)
+        cvs.do_update_cv(
+            full,
+            {
+                "headline": _("Disponibile da subito"),
+                "summary": _("Persona affidabile, abituata al lavoro di squadra."),
+            },
+            by=user,
+        )
+        short = cvs.do_duplicate_cv(full, by=user)
+        cvs.do_update_cv(
+            short,
+            {"name": _("CV breve"), "summary": ""},
+            {"esperienze": full.selected_ids("esperienze")[:2]},
+            by=user,
+        )
+        for number, vacancy in enumerate(chosen):
+            try:
+                do_apply(
+                    person,
+                    vacancy,
+                    cv=full if number == 0 else short,
+                    message=_("Buongiorno, allego il mio CV. Resto a disposizione."),
+                    by=user,
+                )
+            except ValidationError:
+                continue
 
     def _report(self, person: Person, mark: str) -> None:
         self.stdout.write(f"{mark:1} {person.fiscal_code}  {person.full_name}")
