@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from sil.accounts.demo import DEMO_DOMAIN
@@ -288,7 +289,11 @@ def run(log: Callable[[str], Any] = print) -> DemoResult:
             if convocation.outcome or convocation.state == ConvocationState.CONFIRMED:
                 continue
             try:
-                if _scenario(convocation, index, operator if index else None):
+                # A person's steps (check-in, Patto, outcome) whole or not at all: an
+                # interrupted run must not leave a check-in without its outcome.
+                with transaction.atomic():
+                    recorded = _scenario(convocation, index, operator if index else None)
+                if recorded:
                     result.outcomes += 1
             except ValidationError as exc:
                 result.notes.append(f"{convocation.person.fiscal_code}: {' '.join(exc.messages)}")
