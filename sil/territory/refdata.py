@@ -353,10 +353,9 @@ def read_directory(directory: Path, errors: ErrorLog) -> TerritoryData:
     """The files of `directory` (plain or `.gz`) that it holds; absent files are not loaded."""
     data = TerritoryData()
     for kind, relative in FILES.items():
-        found = find_file(directory, relative)
-        if found is None:
+        path = find_file(directory, relative)
+        if path is None:
             continue
-        path = found
         label = str(path)
         data.sources[kind] = label
         if kind == "regions":
