@@ -2,10 +2,11 @@
 
 Runs on a cluster of its own (SIL_BENCH_DATA_DIR, default var/bench or var/bench-small; port
 SIL_BENCH_DB_PORT, default 54349 or 54348): starts it, migrates it, loads the reference data
-(SIL_BENCH_REFDATA, default ../shared/data), then runs `sil bench NAME --json` for every
-registered benchmark (one skipped with a note when its module is not there yet) and the
-fiscal-code micro-benchmark, and stops the cluster. Each benchmark prints one JSON line and
-writes bench/results/NAME.json (bench/results/small/ for the small size, git-ignored).
+(SIL_BENCH_REFDATA, default ../shared/data when present, else the shipped data), then runs
+`sil bench NAME --json` for every registered benchmark (one skipped with a note when its module
+is not there yet) and the fiscal-code micro-benchmark, and stops the cluster. Each benchmark
+prints one JSON line and writes bench/results/NAME.json (bench/results/small/ for the small size,
+git-ignored).
 """
 
 from __future__ import annotations
@@ -89,14 +90,23 @@ def _sil(
     )
 
 
+def _refdata_args(env: dict[str, str]) -> tuple[str, ...]:
+    """`refdata load` of SIL_BENCH_REFDATA, else of ../shared/data when there (the figures of
+    bench/results were measured on it), else of the reference data that ship with OpenSIL."""
+    configured = env.get("SIL_BENCH_REFDATA")
+    if configured:
+        if not Path(configured).is_dir():
+            raise SystemExit(f"bench: reference data not found at {configured}")
+        return ("refdata", "load", configured)
+    beside = ROOT.parent / "shared" / "data"
+    return ("refdata", "load", str(beside)) if beside.is_dir() else ("refdata", "load")
+
+
 def _prepare(env: dict[str, str]) -> None:
-    refdata = Path(env.get("SIL_BENCH_REFDATA", str(ROOT.parent / "shared" / "data")))
-    if not refdata.is_dir():
-        raise SystemExit(f"bench: reference data not found at {refdata} (set SIL_BENCH_REFDATA)")
     for args in (
         ("db", "start"),
         ("migrate", "--verbosity", "0"),
-        ("refdata", "load", str(refdata)),
+        _refdata_args(env),
     ):
         if _sil(env, *args, capture=True).returncode != 0:
             raise SystemExit(f"bench: `sil {' '.join(args)}` failed")

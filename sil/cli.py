@@ -4,7 +4,7 @@
     sil serve                 web server (gunicorn) on SIL_BIND, default 127.0.0.1:8000
     sil worker                background worker (procrastinate)
     sil migrate               apply database migrations
-    sil refdata load DIR      load official reference files (ISTAT, ESCO, ATECO…)
+    sil refdata load [DIR]    load the shipped reference data (ISTAT, ESCO, ATECO…) or DIR
     sil offices import FILE   load CPIs and job desks with their municipalities
     sil createoperator …      create an operator with office and role
     sil apitoken create USER  issue an API token
@@ -13,7 +13,7 @@
     sil db start|stop|status|url   the embedded PostgreSQL
     sil <django command> …    any other Django management command
 
-With DATABASE_URL unset, PostgreSQL runs embedded under SIL_DATA_DIR (default ./var): whoever
+With DATABASE_URL unset, PostgreSQL runs embedded under SIL_DATA_DIR (default var/ of the checkout): whoever
 starts it stops it on exit.
 """
 
@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 # Commands that never touch the database: no reason to start it for them.
 _NO_DB = {"help", "--help", "-h", "version", "--version", "makemessages", "compilemessages"}
@@ -59,6 +58,23 @@ def _stop_database(server: object | None) -> None:
         print("PostgreSQL (embedded) stopped.")
 
 
+# Unix socket paths are limited to 108 bytes (with the final NUL) on Linux.
+_SOCKET_PATH_MAX = 107
+
+
+def _control_socket_args() -> list[str]:
+    """gunicorn's control socket defaults to one per user (~/.gunicorn/gunicorn.ctl): two nodes
+    on one machine would share it and each would answer for the other. Each node keeps its own
+    in its data folder, or none when that path is too long for a Unix socket."""
+    from sil.env import data_dir
+
+    path = data_dir() / "gunicorn.ctl"
+    if len(os.fsencode(path)) > _SOCKET_PATH_MAX:
+        return ["--no-control-socket"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ["--control-socket", str(path)]
+
+
 def _gunicorn_command() -> list[str]:
     from sil.env import env_int, env_str
 
@@ -80,6 +96,7 @@ def _gunicorn_command() -> list[str]:
         "-",
         "--forwarded-allow-ips",
         env_str("SIL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        *_control_socket_args(),
     ]
 
 
@@ -134,10 +151,10 @@ def worker() -> int:
 
 
 def demo() -> int:
-    from sil.env import env_path
+    from sil.env import data_dir as node_data_dir
 
     os.environ["SIL_DEMO"] = "1"
-    data_dir = env_path("SIL_DATA_DIR", Path.cwd() / "var")
+    data_dir = node_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "DEMO").write_text("This data folder holds OpenSIL demo data (sil demo).\n")
     _manage(["migrate", "--no-input", "-v", "0"])

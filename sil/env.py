@@ -48,6 +48,27 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default
 
 
+# The `sil` package itself: nothing generated (secrets, databases, uploads) may land in it.
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """The node's data folder: SIL_DATA_DIR, else `var/` at the root of the checkout (so a
+    command run from a sub-folder uses the same one), else `var/` in the current directory.
+
+    A folder inside the source package is refused: a secret key or a database would end up
+    beside the code, a `git add` away from being published.
+    """
+    checkout = PACKAGE_DIR.parent
+    default = checkout / "var" if (checkout / "pyproject.toml").is_file() else Path.cwd() / "var"
+    path = env_path("SIL_DATA_DIR", default.resolve())
+    if path == PACKAGE_DIR or PACKAGE_DIR in path.parents:
+        raise ValueError(
+            f"SIL_DATA_DIR must lie outside the source package {PACKAGE_DIR}, got {path}"
+        )
+    return path
+
+
 def parse_database_url(url: str) -> dict[str, object]:
     """Turn postgres://user:pass@host:port/name?opt=v into a Django DATABASES entry."""
     parts = urlsplit(url)

@@ -10,10 +10,10 @@ import pghistory
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from sil.env import env_bool, env_int, env_list, env_path, env_str, parse_database_url
+from sil.env import data_dir, env_bool, env_int, env_list, env_path, env_str, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = env_path("SIL_DATA_DIR", Path.cwd() / "var")
+DATA_DIR = data_dir()
 NODE_MODULES = env_path("SIL_NODE_MODULES", BASE_DIR / "node_modules")
 
 # Demo mode: demo accounts, a demo login banner, insecure cookies over plain http on loopback.

@@ -8,7 +8,8 @@ moved along: one confirmed by link, one signed the Patto on paper, one present w
 one exempt, one already employed. Their outcomes are spread over the last working days so
 that the dashboard has a daily series and a projection to show.
 
-Idempotent: a campaign already there is topped up (missing outcomes only), never duplicated.
+Idempotent: a campaign already there is topped up (missing outcomes only), never duplicated;
+one that an interrupted run left before its launch is carried on from where it stopped.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from sil.accounts.demo import DEMO_DOMAIN
@@ -135,41 +137,55 @@ def _write_list(path: Path, offices: list[Office]) -> int:
 
 
 def _create(by: Any, result: DemoResult) -> Campaign | None:
+    """Create the campaign and carry it to "running", resuming what an earlier run left half
+    done (created, imported, ready): every step checks whether it is still needed."""
     from sil.campaigns.actions import do_create_campaign, do_move_campaign, do_set_capacities
     from sil.campaigns.importer import import_file
     from sil.campaigns.launch import do_launch_campaign
 
-    offices = _offices()
-    if not offices:
-        result.notes.append("nessun CPI con persone dimostrative: eseguire prima demo_people")
-        return None
-    today = timezone.localdate()
-    deadline = add_working_days(today, WORKING_DAYS)
-    programme = BenefitProgramme.objects.get(code="ADI")
-    campaign = do_create_campaign(
-        {
-            "name": "Convocazione beneficiari ADI – dicembre 2026",
-            "slug": SLUG,
-            "programme": programme,
-            "deadline": deadline,
-            "channels": ["sms", "email"],
-            "reminder_days": [3, 1],
-            "helpline": "800 123 456",
-        },
-        by=by,
-    )
-    _prepare_calendars(offices, deadline, by)
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "lista-adi.csv"
-        _write_list(path, offices)
-        report = import_file(path, campaign, dry_run=False, by=by)
-    if report.errors:
-        result.notes.append(f"importazione non riuscita: {report.as_dict()['errors'][:3]}")
-        return campaign
-    do_set_capacities(campaign, {office.pk: 6 for office in offices}, by=by)
-    do_move_campaign(campaign, CampaignState.READY, by=by)
-    do_launch_campaign(campaign, by=by)
-    result.created = True
+    campaign = Campaign.objects.filter(slug=SLUG).first()
+    if campaign is None:
+        offices = _offices()
+        if not offices:
+            result.notes.append("nessun CPI con persone dimostrative: eseguire prima demo_people")
+            return None
+        programme = BenefitProgramme.objects.get(code="ADI")
+        campaign = do_create_campaign(
+            {
+                "name": "Convocazione beneficiari ADI – dicembre 2026",
+                "slug": SLUG,
+                "programme": programme,
+                "deadline": add_working_days(timezone.localdate(), WORKING_DAYS),
+                "channels": ["sms", "email"],
+                "reminder_days": [3, 1],
+                "helpline": "800 123 456",
+            },
+            by=by,
+        )
+        result.created = True
+    if campaign.state == CampaignState.DRAFT:
+        if not campaign.imports.filter(written=True, dry_run=False).exists():
+            with tempfile.TemporaryDirectory() as directory:
+                path = Path(directory) / "lista-adi.csv"
+                _write_list(path, _offices())
+                report = import_file(path, campaign, dry_run=False, by=by)
+            if report.errors:
+                errors = report.as_dict()["errors"][:3]
+                result.notes.append(f"importazione non riuscita: {errors}")
+                return campaign
+        # The offices the list was assigned to (the CPI competent today for each residence):
+        # a person's stored office may predate the demo Region's current competences.
+        offices = list(
+            Office.objects.filter(
+                pk__in=Convocation.objects.filter(campaign=campaign).values("office_id")
+            ).order_by("code")
+        )
+        _prepare_calendars(offices, campaign.deadline, by)
+        do_set_capacities(campaign, {office.pk: 6 for office in offices}, by=by)
+        campaign = do_move_campaign(campaign, CampaignState.READY, by=by)
+    if campaign.state == CampaignState.READY:
+        do_launch_campaign(campaign, by=by)
+        result.created = True
     return campaign
 
 
@@ -250,7 +266,7 @@ def run(log: Callable[[str], Any] = print) -> DemoResult:
     result = DemoResult()
     by = _user("regione") or _user("admin")
     campaign = Campaign.objects.filter(slug=SLUG).first()
-    if campaign is None:
+    if campaign is None or campaign.state in (CampaignState.DRAFT, CampaignState.READY):
         campaign = _create(by, result)
         if campaign is None:
             return result
@@ -273,7 +289,11 @@ def run(log: Callable[[str], Any] = print) -> DemoResult:
             if convocation.outcome or convocation.state == ConvocationState.CONFIRMED:
                 continue
             try:
-                if _scenario(convocation, index, operator if index else None):
+                # A person's steps (check-in, Patto, outcome) whole or not at all: an
+                # interrupted run must not leave a check-in without its outcome.
+                with transaction.atomic():
+                    recorded = _scenario(convocation, index, operator if index else None)
+                if recorded:
                     result.outcomes += 1
             except ValidationError as exc:
                 result.notes.append(f"{convocation.person.fiscal_code}: {' '.join(exc.messages)}")

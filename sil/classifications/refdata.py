@@ -1,5 +1,6 @@
 """Classifications from official files: CP2011/CP2021, ISCO-08, ESCO (+ CP2011 crosswalk), ATECO,
-titoli di studio, contract types. The `ateco` package provides ATECO when no files are given.
+titoli di studio, contract types. The openly licensed files ship in `SHIPPED` (see SOURCES.md
+there); the `ateco` package can provide ATECO alone (`sil refdata load --packages`).
 
 Every file is validated in full (code shapes, levels, parents, references between files or to
 what is already stored) before anything is written; writes are upserts by natural key.
@@ -27,7 +28,19 @@ from sil.classifications.models import (
     Profession,
     ProfessionSystem,
 )
-from sil.core.commands import ErrorLog, Row, Step, SyncResult, read_csv, sync_table
+from sil.core.commands import (
+    ErrorLog,
+    Row,
+    Step,
+    SyncResult,
+    find_file,
+    glob_files,
+    read_csv,
+    sync_table,
+)
+
+# The reference files that ship with OpenSIL (gzip-compressed; provenance in SOURCES.md).
+SHIPPED = Path(__file__).resolve().parent / "data"
 
 PROFESSION_FILES = {
     "cp2011": "professioni/cp2011_voci.csv",
@@ -287,34 +300,34 @@ def parse_contracts(path: Path, errors: ErrorLog) -> list[dict[str, Any]]:
 
 
 def read_directory(directory: Path, errors: ErrorLog) -> ClassificationData:
+    """The files of `directory` (plain or `.gz`) that it holds; absent files are not loaded."""
     data = ClassificationData()
     for system, relative in PROFESSION_FILES.items():
-        if (directory / relative).is_file():
-            data.professions[system] = parse_professions(directory / relative, system, errors)
-    if (directory / ISCO_FILE).is_file():
-        data.isco = parse_isco(directory / ISCO_FILE, errors)
-    if (directory / ESCO_FILE).is_file():
+        if path := find_file(directory, relative):
+            data.professions[system] = parse_professions(path, system, errors)
+    if path := find_file(directory, ISCO_FILE):
+        data.isco = parse_isco(path, errors)
+    if path := find_file(directory, ESCO_FILE):
         isco_codes = {g["code"] for g in data.isco or []} | set(
             IscoGroup.objects.values_list("code", flat=True)
         )
-        data.esco = parse_esco(directory / ESCO_FILE, errors, isco_codes)
-    for path in sorted(directory.glob(MAPPING_GLOB)):
+        data.esco = parse_esco(path, errors, isco_codes)
+    for path in glob_files(directory, MAPPING_GLOB):
         cp_codes = {p["code"] for p in data.professions.get("cp2011", [])}
         cp_codes |= set(
             Profession.objects.filter(system=ProfessionSystem.CP2011).values_list("code", flat=True)
         )
         data.mapping = [*(data.mapping or []), *parse_mapping(path, errors, cp_codes)]
     for edition, relative in ATECO_FILES.items():
-        path = directory / relative
-        if path.is_file():
+        if path := find_file(directory, relative):
             rows = read_csv(
                 path, ["codice", "livello", "descrizione", "codice_padre"], errors, label=str(path)
             )
             data.ateco[edition] = parse_ateco_rows(rows, str(path), edition, errors)
-    if (directory / EDUCATION_FILE).is_file():
-        data.education = parse_education(directory / EDUCATION_FILE, errors)
-    if (directory / CONTRACT_FILE).is_file():
-        data.contracts = parse_contracts(directory / CONTRACT_FILE, errors)
+    if path := find_file(directory, EDUCATION_FILE):
+        data.education = parse_education(path, errors)
+    if path := find_file(directory, CONTRACT_FILE):
+        data.contracts = parse_contracts(path, errors)
     return data
 
 

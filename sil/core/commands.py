@@ -8,6 +8,7 @@ natural key, comparing with what is stored so that a second run changes nothing.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,19 @@ class Row:
         return self.values.get(key, "")
 
 
+def find_file(directory: Path, relative: str) -> Path | None:
+    """`relative` in `directory`, as given or gzip-compressed (`.gz`); None when absent."""
+    for candidate in (directory / relative, directory / f"{relative}.gz"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def glob_files(directory: Path, pattern: str) -> list[Path]:
+    """Files matching `pattern`, as given or gzip-compressed, in name order."""
+    return sorted({*directory.glob(pattern), *directory.glob(f"{pattern}.gz")})
+
+
 def read_csv(
     source: str | Path | io.TextIOBase,
     columns: Sequence[str],
@@ -95,7 +109,14 @@ def read_csv(
             errors.add(name, None, None, _("file non trovato"))
             return []
         try:
-            text = path.read_text(encoding=encoding)
+            if path.suffix == ".gz":
+                with gzip.open(path, "rt", encoding=encoding) as handle:
+                    text = handle.read()
+            else:
+                text = path.read_text(encoding=encoding)
+        except (gzip.BadGzipFile, EOFError) as exc:
+            errors.add(name, None, None, _("file compresso non leggibile: %s") % exc)
+            return []
         except UnicodeDecodeError as exc:
             errors.add(name, None, None, _("codifica non valida (atteso UTF-8): %s") % exc.reason)
             return []

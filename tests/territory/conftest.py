@@ -1,4 +1,5 @@
-"""Territory fixtures: a tiny hand-made territory, and the full shared data once per module."""
+"""Territory fixtures: a tiny hand-made territory, and the full shipped reference data once per
+module."""
 
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ def purge_reference_data() -> None:
 
 
 @pytest.fixture(scope="module")
-def loaded_shared_data(django_db_setup, django_db_blocker, shared_data):
-    """The whole of shared/data loaded once for the module, removed afterwards."""
+def loaded_reference_data(django_db_setup, django_db_blocker):
+    """The reference data that ship with OpenSIL (`sil refdata load`, no folder), loaded once
+    for the module and removed afterwards."""
     with django_db_blocker.unblock():
-        call_command("refdata", "load", str(shared_data), verbosity=0)
-    yield shared_data
+        call_command("refdata", "load", verbosity=0)
+    yield
     with django_db_blocker.unblock():
         purge_reference_data()
 

@@ -281,10 +281,9 @@ def _lock(data_dir: Path) -> Iterator[None]:
 
 
 def from_environment() -> EmbeddedPostgres:
-    from sil.env import env_int, env_path
+    from sil.env import data_dir, env_int
 
-    data_dir = env_path("SIL_DATA_DIR", Path.cwd() / "var")
-    return EmbeddedPostgres(data_dir=data_dir, port=env_int("SIL_DB_PORT", 54329))
+    return EmbeddedPostgres(data_dir=data_dir(), port=env_int("SIL_DB_PORT", 54329))
 
 
 def ensure_running(server: EmbeddedPostgres | None = None) -> tuple[EmbeddedPostgres, bool]:

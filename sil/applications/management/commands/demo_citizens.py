@@ -1,8 +1,9 @@
 """`sil demo_citizens`: five demo citizens with two CVs each and a few applications.
 
 Demo mode only. The citizens are demo people with a DID in force (from `sil demo_dossier`);
-their accounts, CVs and applications are made through the actions. A citizen who already has
-CVs is left alone, so a second run creates nothing. Applications need published vacancies
+their accounts, CVs and applications are made through the actions. A second run adds only what
+is missing (a CV or an application an interrupted run did not make), so it creates nothing
+after a complete one. Applications need published vacancies
 (`sil demo_vacancies`); without them the citizens simply have none.
 """
 
@@ -12,10 +13,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sil.accounts.demo import require_demo
 from sil.applications.actions import do_apply, do_get_or_create_citizen_user
+from sil.applications.models import Application
 from sil.did.models import OPEN_STATES
 from sil.dossier import cv as cvs
 from sil.dossier.models import Cv
@@ -47,10 +50,28 @@ class Command(BaseCommand):
         vacancies = list(Vacancy.objects.filter(state=VacancyState.PUBLISHED).order_by("id")[:200])
         created = 0
         for index, person in enumerate(people):
-            user = do_get_or_create_citizen_user(person)
-            if Cv.objects.for_person(person).exists():
-                self._report(person, "")
-                continue
+            # One citizen at a time, in one transaction; what an earlier run made is kept and
+            # only what is missing (a CV, an application) is added.
+            with transaction.atomic():
+                user = do_get_or_create_citizen_user(person)
+                added = self._prepare(
+                    person, user, vacancies[index * APPLICATIONS_EACH :][:APPLICATIONS_EACH]
+                )
+            created += added
+            self._report(person, "*" if added else "")
+        if options["verbosity"]:
+            self.stdout.write(
+                _("Cittadini dimostrativi: %(n)d preparati ora, %(t)d in tutto.")
+                % {"n": created, "t": len(people)}
+            )
+            self.stdout.write(_("Accesso: /area-personale/accesso-demo/ con uno dei codici sopra."))
+
+    def _prepare(self, person: Person, user: Any, chosen: list[Vacancy]) -> bool:
+        """The citizen's two CVs and applications; True when anything was missing."""
+        added = False
+        mine = Cv.objects.for_person(person)
+        full = mine.filter(name=_("CV completo")).first()
+        if full is None:
             full = cvs.do_create_cv_from_dossier(person, _("CV completo"), by=user)
             cvs.do_update_cv(
                 full,
@@ -60,6 +81,9 @@ class Command(BaseCommand):
                 },
                 by=user,
             )
+            added = True
+        short = mine.filter(name=_("CV breve")).first()
+        if short is None:
             short = cvs.do_duplicate_cv(full, by=user)
             cvs.do_update_cv(
                 short,
@@ -67,26 +91,27 @@ class Command(BaseCommand):
                 {"esperienze": full.selected_ids("esperienze")[:2]},
                 by=user,
             )
-            chosen = vacancies[index * APPLICATIONS_EACH :][:APPLICATIONS_EACH]
-            for number, vacancy in enumerate(chosen):
-                try:
-                    do_apply(
-                        person,
-                        vacancy,
-                        cv=full if number == 0 else short,
-                        message=_("Buongiorno, allego il mio CV. Resto a disposizione."),
-                        by=user,
-                    )
-                except ValidationError:
-                    continue
-            created += 1
-            self._report(person, "*")
-        if options["verbosity"]:
-            self.stdout.write(
-                _("Cittadini dimostrativi: %(n)d preparati ora, %(t)d in tutto.")
-                % {"n": created, "t": len(people)}
+            added = True
+        applied = set(
+            Application.objects.filter(person=person, vacancy__in=chosen).values_list(
+                "vacancy_id", flat=True
             )
-            self.stdout.write(_("Accesso: /area-personale/accesso-demo/ con uno dei codici sopra."))
+        )
+        for number, vacancy in enumerate(chosen):
+            if vacancy.pk in applied:
+                continue
+            try:
+                do_apply(
+                    person,
+                    vacancy,
+                    cv=full if number == 0 else short,
+                    message=_("Buongiorno, allego il mio CV. Resto a disposizione."),
+                    by=user,
+                )
+            except ValidationError:
+                continue
+            added = True
+        return added
 
     def _report(self, person: Person, mark: str) -> None:
         self.stdout.write(f"{mark:1} {person.fiscal_code}  {person.full_name}")

@@ -1,7 +1,6 @@
 """`sil demo_setup`: the demo region, idempotently.
 
-1. reference data: from SIL_REFDATA_DIR, else from shared/data beside the repository, else from
-   the installed packages;
+1. reference data: from SIL_REFDATA_DIR when set, else the files that ship with OpenSIL;
 2. the Campania-like region: 46 CPIs over the real comuni of AV, BN, CE, NA, SA, a few job
    desks and the regional office (through the same code path as `sil offices import`);
 3. the demo people, their dossiers (DID, curriculum, policies), the operators, employers,
@@ -38,11 +37,9 @@ FOLLOW_UPS: list[tuple[str, ...]] = [
 
 
 def refdata_directory() -> Path | None:
+    """SIL_REFDATA_DIR, or None for the reference files that ship with OpenSIL."""
     configured = getattr(settings, "SIL_REFDATA_DIR", "")
-    if configured:
-        return Path(configured)
-    beside = Path(settings.BASE_DIR).parent / "shared" / "data"
-    return beside if beside.is_dir() else None
+    return Path(configured) if configured else None
 
 
 class Command(BaseCommand):
@@ -51,10 +48,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
         directory = refdata_directory()
-        source = str(directory) if directory else _("pacchetti installati")
+        source = str(directory) if directory else _("dati forniti con OpenSIL")
         if verbosity:
             self.stdout.write(_("Dati di riferimento da: %s") % source)
-        load_args = ["load", str(directory)] if directory else ["load", "--packages"]
+        load_args = ["load", str(directory)] if directory else ["load"]
         call_command(
             "refdata", *load_args, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr
         )

@@ -1,7 +1,10 @@
 """`sil refdata load [DIR | --packages] [--dry-run]`: reference data in one transaction.
 
-DIR holds files in the formats of shared/data (recognised by name, see sil/territory/refdata.py
-and sil/classifications/refdata.py); without DIR, the data comes from the installed packages.
+Without DIR, the openly licensed files that ship with OpenSIL (`sil/territory/data`,
+`sil/classifications/data`, provenance in their SOURCES.md). DIR holds files in the same
+formats, plain or gzip-compressed (recognised by name, see sil/territory/refdata.py and
+sil/classifications/refdata.py); --packages takes what the installed packages provide
+(municipalities, foreign states and ATECO only).
 """
 
 from __future__ import annotations
@@ -24,8 +27,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        load = actions.add_parser("load", help=_("carica da una cartella o dai pacchetti"))
-        load.add_argument("directory", nargs="?", help=_("cartella con i file (es. shared/data)"))
+        load = actions.add_parser(
+            "load", help=_("carica i dati forniti con OpenSIL, o da una cartella o dai pacchetti")
+        )
+        load.add_argument(
+            "directory", nargs="?", help=_("cartella con i file (se omessa: i dati forniti)")
+        )
         load.add_argument("--packages", action="store_true", help=_("usa i pacchetti installati"))
         load.add_argument("--dry-run", action="store_true", help=_("valida soltanto"))
 
@@ -34,7 +41,9 @@ class Command(BaseCommand):
         if directory and options["packages"]:
             raise CommandError(_("Indicare una cartella oppure --packages, non entrambi."))
         errors = ErrorLog()
-        steps = self.prepare(Path(directory) if directory else None, errors)
+        steps = self.prepare(
+            Path(directory) if directory else None, errors, packages=options["packages"]
+        )
         if errors:
             raise errors.command_error()
         if options["dry_run"]:
@@ -50,10 +59,17 @@ class Command(BaseCommand):
                 results.append(step())
         self.print_summary(results, options["verbosity"])
 
-    def prepare(self, directory: Path | None, errors: ErrorLog) -> list[Step]:
-        if directory is None:
+    def prepare(
+        self, directory: Path | None, errors: ErrorLog, packages: bool = False
+    ) -> list[Step]:
+        if packages:
             t_data = territory.read_packages(errors)
             c_data = classifications.read_packages(errors)
+            return [*territory.plan(t_data), *classifications.plan(c_data)]
+        if directory is None:
+            # Each app reads its own shipped folder: territory first, classifications after.
+            t_data = territory.read_directory(territory.SHIPPED, errors)
+            c_data = classifications.read_directory(classifications.SHIPPED, errors)
             return [*territory.plan(t_data), *classifications.plan(c_data)]
         if not directory.is_dir():
             raise CommandError(_("%s: cartella non trovata") % directory)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
 from sil.accounts.demo import require_demo
 from sil.accounts.models import Membership, User
@@ -60,7 +61,10 @@ class Command(BaseCommand):
                 continue
             operator = _operator_for(vacancy)
             try:
-                self._build(vacancy, [m.person_id for m in matches], operator, made)
+                # One shortlist at a time, whole or not at all: an interrupted run must not
+                # leave one half built, since a vacancy with a shortlist is skipped next time.
+                with transaction.atomic():
+                    self._build(vacancy, [m.person_id for m in matches], operator, made)
             except ValidationError as exc:
                 self.stderr.write(f"{vacancy}: {' '.join(exc.messages)}")
                 continue
