@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sil.core.middleware.RequestIdMiddleware",
+    "sil.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sil.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -45,5 +45,8 @@ urlpatterns = [
     path("api/docs/", api_docs_view, name="api-docs"),
 ]
 
+# While the database is unreachable, an error anywhere answers 503 with Retry-After (not 500).
+handler500 = "sil.core.views.server_error"
+
 admin.site.site_header = "OpenSIL"
 admin.site.site_title = "OpenSIL"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -7,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sil.core.health import database_status, worker_status
+from sil.core.middleware import database_unavailable_response, is_database_outage
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,3 +33,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     worker = worker_status()
     status = "ok" if worker["status"] == "ok" else "degraded"
     return JsonResponse({"status": status, "database": database, "worker": worker})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler (handler500), except while the database is unreachable: then the
+    503 of DatabaseUnavailableMiddleware, also for errors raised by middleware (sessions,
+    authentication) that the middleware's process_exception never sees."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_outage(exc):
+        return database_unavailable_response(request)
+    from django.views.defaults import server_error as default_server_error
+
+    return default_server_error(request)
