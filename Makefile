@@ -12,9 +12,9 @@ STRICT_MODULES := sil/env.py sil/cli.py sil/core/db sil/core/actions.py sil/core
 	sil/people/search.py sil/people/queries.py sil/people/bulk.py sil/scale bench/__main__.py \
 	sil/employers sil/vacancies sil/matching/scoring.py sil/matching/profiles.py \
 	sil/applications sil/dossier/cv.py sil/shortlists sil/notifications sil/appointments \
-	sil/campaigns
+	sil/campaigns sil/core/worker.py
 
-.PHONY: demo test lint format bench bench-small install messages clean-db help
+.PHONY: demo test lint format bench bench-small faults install messages clean-db help
 
 help:
 	@echo "make demo   - install everything, start PostgreSQL, load demo data, serve on http://127.0.0.1:8000/"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   - ruff, djlint, migrations check, mypy on strict modules"
 	@echo "make bench  - benchmarks at full size (1.6 M people, own cluster in var/bench; see bench/README.md)"
 	@echo "make bench-small - the same at 2,000 people (what CI runs to check they work)"
+	@echo "make faults - the fault tests with a 60-second database outage (15 s in make test)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,10 @@ bench: $(STAMP)
 
 bench-small: $(STAMP)
 	$(BIN)/python -m bench --small
+
+# Database stopped for 60 s under a running dispatch, a stalled worker, a killed one.
+faults: $(STAMP)
+	SIL_FAULT_OUTAGE_S=60 $(BIN)/python -m pytest -m faults tests/core/test_faults.py
 
 messages: $(STAMP)
 	cd sil && SIL_TESTING=1 SIL_DATA_DIR=$(CURDIR)/var ../$(BIN)/sil makemessages -l en --no-obsolete --no-wrap --ignore 'testing/*'

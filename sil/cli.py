@@ -1,8 +1,9 @@
 """The `sil` command: Django management plus the processes OpenSIL runs.
 
-    sil demo                  set up and run the demo (database, data, web server, worker)
+    sil demo [--no-setup]     set up and run the demo (database, data, web server, worker);
+                              --no-setup runs it on the data an earlier run set up
     sil serve                 web server (gunicorn) on SIL_BIND, default 127.0.0.1:8000
-    sil worker                background worker (procrastinate)
+    sil worker                background worker (procrastinate), survives database outages
     sil migrate               apply database migrations
     sil refdata load [DIR]    load the shipped reference data (ISTAT, ESCO, ATECO…) or DIR
     sil offices import FILE   load CPIs and job desks with their municipalities
@@ -101,7 +102,7 @@ def _gunicorn_command() -> list[str]:
 
 
 def _worker_command() -> list[str]:
-    return [sys.executable, "-m", "sil", "procrastinate", "worker"]
+    return [sys.executable, "-m", "sil", "runworker"]
 
 
 def _stop_group(child: subprocess.Popen[bytes], sig: int) -> None:
@@ -109,24 +110,81 @@ def _stop_group(child: subprocess.Popen[bytes], sig: int) -> None:
         os.killpg(child.pid, sig)
 
 
+class RestartBudget:
+    """At most `limit` restarts of one child within `window` seconds, then the node gives up."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self.times: list[float] = []
+
+    def allow(self, now: float) -> bool:
+        self.times = [t for t in self.times if now - t < self.window]
+        if len(self.times) >= self.limit:
+            return False
+        self.times.append(now)
+        return True
+
+    def delay(self) -> float:
+        """A short wait that grows with recent restarts: 1, 2, 4… seconds."""
+        return float(min(30, 2 ** max(0, len(self.times) - 1)))
+
+
+def _start(cmd: list[str], extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **extra_env}
+    return subprocess.Popen(cmd, env=env, start_new_session=True)  # noqa: S603
+
+
 def _run_children(commands: dict[str, tuple[list[str], dict[str, str]]]) -> int:
-    """Run processes side by side until one exits or Ctrl-C; then stop them all.
+    """Run processes side by side until Ctrl-C (or SIGTERM); then stop them all.
+
+    A child that dies is started again on its own, the others untouched, at most
+    SIL_RESTART_LIMIT times in SIL_RESTART_WINDOW_S seconds (5 in 300 by default); past that
+    the node stops with the child's status, for the process manager to act.
 
     Each child leads its own process group, and the whole group is stopped: gunicorn's workers
     must not outlive their master (they would keep the port and talk to a stopped database).
     """
+    from sil.env import env_int
+
+    limit = env_int("SIL_RESTART_LIMIT", 5)
+    window = float(env_int("SIL_RESTART_WINDOW_S", 300))
     children: dict[str, subprocess.Popen[bytes]] = {}
+    budgets = {name: RestartBudget(limit, window) for name in commands}
+    due: dict[str, float] = {}  # children waiting to be started again, and when
     for name, (cmd, extra_env) in commands.items():
-        env = {**os.environ, **extra_env}
-        children[name] = subprocess.Popen(cmd, env=env, start_new_session=True)  # noqa: S603
+        children[name] = _start(cmd, extra_env)
     status = 0
     try:
         while True:
+            now = time.monotonic()
             for name, child in children.items():
+                if name in due:
+                    continue
                 code = child.poll()
-                if code is not None:
-                    print(f"{name} exited with status {code}; stopping the others.")
-                    return code
+                if code is None:
+                    continue
+                # Whatever the dead leader left of its group goes with it.
+                _stop_group(child, signal.SIGKILL)
+                if not budgets[name].allow(now):
+                    print(
+                        f"{name} exited with status {code}, restarted {limit} times in "
+                        f"{window:.0f} s; stopping the others.",
+                        flush=True,
+                    )
+                    return code or 1
+                due[name] = now + budgets[name].delay()
+                print(
+                    f"{name} exited with status {code}; starting it again "
+                    f"in {due[name] - now:.0f} s.",
+                    flush=True,
+                )
+            for name, when in list(due.items()):
+                if now >= when:
+                    del due[name]
+                    cmd, extra_env = commands[name]
+                    children[name] = _start(cmd, extra_env)
+                    print(f"{name} started again (pid {children[name].pid}).", flush=True)
             time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nStopping…")
@@ -150,27 +208,30 @@ def worker() -> int:
     return _run_children({"worker": (_worker_command(), {"SIL_PROCESS": "worker"})})
 
 
-def demo() -> int:
+def demo_processes() -> dict[str, tuple[list[str], dict[str, str]]]:
+    """What `sil demo` keeps running: the web server and the worker."""
+    return {
+        "web": (_gunicorn_command(), {"SIL_PROCESS": "web", "SIL_WEB_WORKERS": "3"}),
+        "worker": (_worker_command(), {"SIL_PROCESS": "worker"}),
+    }
+
+
+def demo(argv: Sequence[str] = ()) -> int:
     from sil.env import data_dir as node_data_dir
+    from sil.env import env_str
 
     os.environ["SIL_DEMO"] = "1"
     data_dir = node_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "DEMO").write_text("This data folder holds OpenSIL demo data (sil demo).\n")
-    _manage(["migrate", "--no-input", "-v", "0"])
-    _manage(["collectstatic", "--no-input", "-v", "0"])
-    _manage(["demo_setup"])
-    from sil.env import env_str
-
+    if "--no-setup" not in argv:  # the data is there already: just run the processes
+        _manage(["migrate", "--no-input", "-v", "0"])
+        _manage(["collectstatic", "--no-input", "-v", "0"])
+        _manage(["demo_setup"])
+        _manage(["demo_accounts"])
     bind = env_str("SIL_BIND", "127.0.0.1:8000")
-    print(f"\nOpenSIL demo at http://{bind}/  (Ctrl-C to stop)\n")
-    _manage(["demo_accounts"])
-    return _run_children(
-        {
-            "web": (_gunicorn_command(), {"SIL_PROCESS": "web", "SIL_WEB_WORKERS": "3"}),
-            "worker": (_worker_command(), {"SIL_PROCESS": "worker"}),
-        }
-    )
+    print(f"\nOpenSIL demo at http://{bind}/  (Ctrl-C to stop)\n", flush=True)
+    return _run_children(demo_processes())
 
 
 def db(argv: Sequence[str]) -> int:
@@ -234,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif command == "worker":
             code = worker()
         elif command == "demo":
-            code = demo()
+            code = demo(args[1:])
         else:
             _manage(args)
     except KeyboardInterrupt:

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sil.core.middleware.RequestIdMiddleware",
+    "sil.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sil.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -341,7 +342,13 @@ SPECTACULAR_SETTINGS = {
 
 # --- background work -------------------------------------------------------------------
 # procrastinate: tasks live in each app's tasks.py (autodiscovered); `sil worker` runs them.
-WORKER_HEARTBEAT_STALE_SECONDS = env_int("SIL_WORKER_STALE_SECONDS", 120)
+# A worker refreshes its heartbeat every SIL_WORKER_HEARTBEAT_S; /healthz calls it stale (down)
+# after SIL_WORKER_STALE_SECONDS without one: three missed beats.
+SIL_WORKER_HEARTBEAT_S = env_int("SIL_WORKER_HEARTBEAT_S", 10)
+WORKER_HEARTBEAT_STALE_SECONDS = env_int("SIL_WORKER_STALE_SECONDS", 30)
+# After a database outage the worker tries again after a wait doubling from MIN up to MAX.
+SIL_WORKER_RETRY_MIN_S = env_int("SIL_WORKER_RETRY_MIN_S", 1)
+SIL_WORKER_RETRY_MAX_S = env_int("SIL_WORKER_RETRY_MAX_S", 10)
 # Retention of what the nightly purge removes (sil.core.tasks.purge_expired).
 SIL_LOGIN_LOG_RETENTION_DAYS = env_int("SIL_LOGIN_LOG_RETENTION_DAYS", 180)
 SIL_JOB_RETENTION_DAYS = env_int("SIL_JOB_RETENTION_DAYS", 30)

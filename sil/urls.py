@@ -34,4 +34,5 @@ admin.site.site_title = "OpenSIL"
 handler400 = "sil.core.views.bad_request"
 handler403 = "sil.core.views.permission_denied"
 handler404 = "sil.core.views.page_not_found"
+# While the database is unreachable, an error anywhere answers 503 with Retry-After (not 500).
 handler500 = "sil.core.views.server_error"

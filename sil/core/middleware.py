@@ -1,4 +1,5 @@
-"""Request-wide concerns: request ids, audit context, no caching of personal pages."""
+"""Request-wide concerns: request ids, audit context, no caching of personal pages, and an
+honest 503 while the database is unreachable."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Callable
 
 import pghistory
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -116,3 +118,90 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# --- database outage ------------------------------------------------------------------------
+# How long clients are told to wait before trying again while the database is unreachable.
+RETRY_AFTER_S = 30
+# SQLSTATE classes of a lost or refused database: connection exceptions (08), insufficient
+# resources such as too many connections (53), operator intervention such as a shutdown (57).
+_OUTAGE_CLASSES = ("08", "53", "57")
+_QUERY_CANCELED = "57014"  # a statement timeout: a slow query, not an outage
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """True for errors that mean "the database cannot be reached", not "this query failed"."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    if sqlstate is None:  # refused, dropped or timed-out connection: no server answer at all
+        return True
+    return sqlstate[:2] in _OUTAGE_CLASSES and sqlstate != _QUERY_CANCELED
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON for the API, the branded page for everything else.
+
+    Rendered from a plain context (no context processors, an anonymous user): nothing may touch
+    the database that is not there.
+    """
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import get_token
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext
+
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    response: HttpResponse
+    with translation.override(language):
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "detail": gettext(
+                        "Servizio temporaneamente non disponibile: riprovare tra poco."
+                    ),
+                    "code": "service_unavailable",
+                },
+                status=503,
+            )
+        else:
+            context = {
+                "request": request,
+                "user": AnonymousUser(),
+                "csrf_token": get_token(request),
+                "nav_items": [],
+                "messages": [],
+                "breadcrumbs": [],
+                "SIL_DEMO": settings.DEMO,
+                "SIL_REGION_NAME": settings.SIL_REGION_NAME,
+                "retry_after": RETRY_AFTER_S,
+            }
+            response = HttpResponse(render_to_string("core/unavailable.html", context), status=503)
+        response["Content-Language"] = language
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that finds the database gone answers 503 (see database_unavailable_response).
+
+    Errors raised by other middleware (sessions, authentication) never reach process_exception:
+    Django turns them into its 500 handler, sil.core.views.server_error, which answers the same.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_outage(exception):
+            return None
+        logging.getLogger(__name__).error(
+            "database unavailable: %s %s: %s", request.method, request.path, exception
+        )
+        return database_unavailable_response(request)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sil.core.health import database_status, worker_status
+from sil.core.middleware import database_unavailable_response, is_database_outage
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -108,8 +110,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500 without the request's context processors: the database may be what failed, so the
-    page reads neither the session nor the menu."""
+    """handler500: the 503 of DatabaseUnavailableMiddleware while the database is unreachable
+    (also for errors raised by middleware, such as sessions and authentication, that the
+    middleware's process_exception never sees); otherwise the branded 500, rendered without the
+    request's context processors so that it reads neither the session nor the menu."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_outage(exc):
+        return database_unavailable_response(request)
     title, text = _error_texts()[500]
     context = {
         "status": 500,

@@ -514,16 +514,42 @@ class ChunkResult:
 
 
 def loaded(seed: int) -> dict[int, list[tuple[int, int, int | None, int | None]]]:
-    """The loads of each chunk of this seed: [(start, stop, first id, last id)] in order."""
+    """The loads of each chunk of this seed whose people are still there:
+    [(start, stop, first id, last id)] in order.
+
+    The records are append-only and outlive their rows: a benchmark or an operator may have
+    emptied the people table since. A load whose people are no longer all there does not
+    count, nor do the earlier loads of its chunk: the chunk is made again from its start (and
+    that new load counts from then on).
+    """
     loads: dict[int, list[tuple[int, int, int | None, int | None]]] = {}
     records = BulkLoad.objects.filter(kind=KIND, key__startswith=f"{KIND}:seed={seed}:")
-    for details, first_id, last_id in records.order_by("id").values_list(
-        "details", "first_id", "last_id"
-    ):
-        loads.setdefault(details["chunk"], []).append(
-            (details["start"], details["stop"], first_id, last_id)
+    rows = list(records.order_by("id").values_list("details", "first_id", "last_id", "created"))
+    present = _people_between([(first, last) for _d, first, last, _c in rows])
+    for (details, first_id, last_id, created), found in zip(rows, present, strict=True):
+        chunk = details["chunk"]
+        if found < created:
+            loads.pop(chunk, None)
+            continue
+        loads.setdefault(chunk, []).append((details["start"], details["stop"], first_id, last_id))
+    # A chunk is resumed from what its loads hold from person 0 on, nothing else.
+    return {chunk: found for chunk, found in loads.items() if found[0][0] == 0}
+
+
+def _people_between(ranges: Sequence[tuple[int | None, int | None]]) -> list[int]:
+    """How many people exist with an id in each [first, last] range (0 for an empty range)."""
+    if not ranges:
+        return []
+    firsts = [first if first is not None else 0 for first, _last in ranges]
+    lasts = [last if last is not None else -1 for _first, last in ranges]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM people_person p WHERE p.id BETWEEN r.first AND r.last) "
+            "FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS r(first, last, n) "
+            "ORDER BY r.n",
+            [firsts, lasts],
         )
-    return loads
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 def _loaded_codes(loads: Sequence[tuple[int, int, int | None, int | None]]) -> list[str]:

@@ -31,6 +31,18 @@ BENCHMARKS: dict[str, str] = {
     "campaign": "sil.campaigns.bench:run",
 }
 
+# The figure of each benchmark that says it had something to measure: the people loaded, the
+# people searched, the people available to matching, the vacancies on the board, the
+# beneficiaries imported. A benchmark whose figure is 0 measured nothing and must not pass
+# for a result (sil bench exits with EMPTY_POPULATION).
+POPULATION: dict[str, str] = {
+    "load": "rows",
+    "search": "people",
+    "matching": "available_people",
+    "jobs": "vacancies",
+    "campaign": "valid",
+}
+
 # Created by the benchmarks themselves on an empty database: only a database carrying it may
 # be emptied, filled with synthetic people or given benchmark accounts.
 MARKER_TABLE = "sil_bench_database"
@@ -44,6 +56,27 @@ class BenchmarkUnavailable(Exception):
 
 class NotABenchDatabase(Exception):
     """The database holds data of its own: benchmarks refuse to touch it."""
+
+
+class EmptyPopulation(Exception):
+    """The benchmark ran over nothing: its figures would be meaningless."""
+
+
+def check_population(name: str, figures: dict[str, Any]) -> None:
+    """Raise EmptyPopulation unless the benchmark's population figure is above zero."""
+    key = POPULATION.get(name)
+    if key is None:
+        return
+    value = figures.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise EmptyPopulation(
+            _(
+                "Il benchmark «%(name)s» non ha misurato nulla (%(key)s = %(value)s): i dati "
+                "che gli servono mancano nel database di benchmark e non è stato possibile "
+                "ricostruirli. Nessun risultato è stato scritto."
+            )
+            % {"name": name, "key": key, "value": value}
+        )
 
 
 def resolve(name: str) -> Benchmark:

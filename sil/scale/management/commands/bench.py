@@ -22,6 +22,7 @@ from sil.scale import bench
 # Exit statuses the runner (python -m bench) tells apart: a benchmark not there yet is skipped.
 UNAVAILABLE = 3
 NOT_A_BENCH_DATABASE = 4
+EMPTY_POPULATION = 5
 
 
 def default_vacancies(name: str, people: int) -> int:
@@ -106,6 +107,10 @@ class Command(BaseCommand):
         except bench.NotABenchDatabase as exc:
             raise CommandError(str(exc), returncode=NOT_A_BENCH_DATABASE) from exc
         figures = run(**arguments(run, options))
+        try:
+            bench.check_population(name, figures)
+        except bench.EmptyPopulation as exc:
+            raise CommandError(str(exc), returncode=EMPTY_POPULATION) from exc
         result = {"benchmark": name, **figures, **bench.environment(command_line(options))}
         if not options["no_write"]:
             path = bench.write_result(name, result, options["results"])
