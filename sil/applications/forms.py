@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sil.applications.models import ApplicationState
+from sil.core.forms import AccessibleFormMixin
 from sil.dossier.models import CV_SECTION_KEYS, Cv
 from sil.dossier.queries import SECTIONS_BY_KEY
-from sil.people.forms import AccessibleFormMixin
 from sil.territory.models import Office
 
 

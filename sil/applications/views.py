@@ -28,7 +28,7 @@ from sil.applications.queries import operator_applications, with_events
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.core.permissions import visible_office_ids
-from sil.people.views import operator_required
+from sil.core.web import operator_required
 from sil.territory.models import Office, OfficeKind
 
 PAGE_SIZE = 25

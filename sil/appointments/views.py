@@ -32,7 +32,7 @@ from sil.appointments.models import (
 )
 from sil.core.audit import log_access
 from sil.core.permissions import visible_office_ids
-from sil.people.views import operator_required
+from sil.core.web import operator_required
 from sil.territory.models import Office
 
 

@@ -42,7 +42,7 @@ from sil.campaigns.models import (
     ImportStatus,
     OfficeCapacity,
 )
-from sil.people.views import operator_required
+from sil.core.web import operator_required
 from sil.territory.models import Office
 
 # Uploads up to this size are imported during the request; bigger ones go to the worker.

@@ -21,7 +21,7 @@ from sil.campaigns import exports
 from sil.campaigns.dashboard import Dashboard, campaign_dashboard, funnel_chart, progress_chart
 from sil.campaigns.models import Campaign
 from sil.core.permissions import visible_office_ids
-from sil.people.views import operator_required
+from sil.core.web import operator_required
 from sil.territory.models import Office
 
 REFRESH_SECONDS = 30

@@ -29,7 +29,7 @@ from sil.campaigns.models import Campaign, CampaignState, Convocation
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.core.permissions import visible_office_ids
-from sil.people.views import operator_required
+from sil.core.web import operator_required
 
 CALL_BACK_LIMIT = 50
 EVENT_LABELS = {

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sil.core.audit import log_access
+from sil.core.web import operator_required
 from sil.did import actions
 from sil.did.forms import DeclareForm, LapseForm, ResumeForm, RevokeForm, SuspendForm
 from sil.did.machine import DidTransitionError, allowed_kinds
@@ -27,7 +28,6 @@ from sil.did.models import Did, DidEventKind
 from sil.did.seniority import seniority
 from sil.people.access import person_breadcrumbs, person_or_404
 from sil.people.models import Person
-from sil.people.views import operator_required
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # dev-only package: typing only

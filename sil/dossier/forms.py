@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sil.classifications.languages import language_choices
 from sil.classifications.models import ContractType, EconomicActivity, Profession
+from sil.core.forms import AccessibleFormMixin
 from sil.dossier.models import (
     Availability,
     DrivingLicence,
@@ -22,7 +23,6 @@ from sil.dossier.models import (
     TrainingCourse,
     WorkExperience,
 )
-from sil.people.forms import AccessibleFormMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.core.audit import log_access
+from sil.core.web import operator_required
 from sil.dossier.actions import (
     do_add_entry,
     do_remove_entry,
@@ -31,7 +32,6 @@ from sil.dossier.queries import SECTIONS_BY_KEY, Section, availability_of, dossi
 from sil.dossier.sap import sap_document
 from sil.people.access import person_breadcrumbs, person_or_404
 from sil.people.models import Person
-from sil.people.views import operator_required
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:

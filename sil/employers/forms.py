@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sil.classifications.models import EconomicActivity
+from sil.core.forms import AccessibleFormMixin
 from sil.employers.actions import (
     ATECO_EDITIONS,
     PREFERRED_ATECO_EDITION,
@@ -17,7 +18,7 @@ from sil.employers.actions import (
     validate_vat_number,
 )
 from sil.employers.models import EmployerRole, EmployerSize
-from sil.people.forms import AccessibleFormMixin, MunicipalityField
+from sil.people.forms import MunicipalityField
 from sil.territory.models import Office, OfficeKind, Province
 
 ATECO_EDITION_CHOICES = [

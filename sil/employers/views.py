@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sil.core.audit import log_access
+from sil.core.web import operator_required
 from sil.employers import codes
 from sil.employers.actions import (
     EDITABLE_FIELDS,
@@ -46,7 +47,6 @@ from sil.employers.forms import (
 from sil.employers.models import Employer, EmployerMembership, EmployerSite
 from sil.employers.queries import can_edit_employer, employers_for_operator
 from sil.employers.timeline import own_prefetches, timeline
-from sil.people.views import operator_required
 
 PAGE_SIZE = 25
 

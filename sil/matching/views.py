@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.core.permissions import visible_office_ids
+from sil.core.web import operator_required
 from sil.matching.actions import do_record_match_run
 from sil.matching.forms import CandidateFilterForm
 from sil.matching.models import CRITERIA
 from sil.matching.queries import rank_candidates_detailed
 from sil.people.models import Person
-from sil.people.views import operator_required
 from sil.vacancies.queries import vacancy_for_operator_or_404
 
 CRITERIA_LABELS = {

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sil.core.forms import AccessibleFormMixin
 from sil.notifications.models import Channel, MessageStatus
-from sil.people.forms import AccessibleFormMixin
 
 
 class MessageFilterForm(AccessibleFormMixin, forms.Form):

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
+from sil.core.web import operator_required
 from sil.notifications.forms import MessageFilterForm
 from sil.notifications.queries import operator_messages
-from sil.people.views import operator_required
 
 PAGE_SIZE = 50
 

@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sil.core.audit import log_access
+from sil.core.forms import AccessibleFormMixin
+from sil.core.web import operator_required
 from sil.people.duplicates import duplicates_of
-from sil.people.forms import AccessibleFormMixin
 from sil.people.merge import do_merge_people, do_undo_merge
 from sil.people.models import Person, PersonMerge
-from sil.people.views import _can_merge, _person_breadcrumbs, _person_or_404, operator_required
+from sil.people.views import _can_merge, _person_breadcrumbs, _person_or_404
 
 View = Callable[..., HttpResponse]
 

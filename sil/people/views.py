@@ -7,12 +7,10 @@ personal data is written to the access log.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,6 +25,7 @@ from sil.accounts.queries import has_role
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.core.permissions import visible_office_ids
+from sil.core.web import operator_required
 from sil.people.actions import (
     EDITABLE_FIELDS,
     PersonResult,
@@ -44,20 +43,6 @@ from sil.territory.models import Office, OfficeKind
 PAGE_SIZE = 25
 
 View = Callable[..., HttpResponse]
-
-
-def operator_required(view: View) -> View:
-    """Signed-in operators (or superusers) only; everyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (getattr(user, "is_operator", False) or user.is_superuser):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _offices_for_filter(user: Any) -> QuerySet[Office]:

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sil.core.forms import AccessibleFormMixin
 from sil.dossier.forms import SectionForm
-from sil.people.forms import AccessibleFormMixin
 from sil.services.models import ServicePact
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

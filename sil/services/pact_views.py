@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
+from sil.core.web import operator_required
 from sil.people.access import person_breadcrumbs, person_or_404
-from sil.people.views import operator_required
 from sil.services import pacts
 from sil.services.models import PactState, ServicePact
 from sil.services.pact_forms import OtpConfirmForm, OtpSendForm, PactForm, ScanForm

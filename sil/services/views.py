@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sil.core.audit import log_access
+from sil.core.web import operator_required
 from sil.people.access import person_breadcrumbs, person_or_404
 from sil.people.models import Person
-from sil.people.views import operator_required
 from sil.services.actions import (
     do_add_policy,
     do_add_policy_event,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sil.core.audit import log_access
-from sil.people.views import operator_required
+from sil.core.web import operator_required
 from sil.shortlists import actions
 from sil.shortlists.forms import ContactForm, FeedbackForm, OutcomeForm, SendForm
 from sil.shortlists.machine import ShortlistTransitionError

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sil.classifications.models import EscoOccupation, Profession
+from sil.core.web import operator_required
 from sil.employers.models import Employer
-from sil.people.views import operator_required
 from sil.territory.models import Municipality, Office, OfficeKind
 from sil.vacancies import actions, quality
 from sil.vacancies.forms import (
