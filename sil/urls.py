@@ -47,3 +47,5 @@ urlpatterns = [
 
 admin.site.site_header = "OpenSIL"
 admin.site.site_title = "OpenSIL"
+
+handler404 = "sil.core.views.not_found"

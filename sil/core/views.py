@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from sil.core.health import database_status, worker_status
 
@@ -30,3 +32,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     worker = worker_status()
     status = "ok" if worker["status"] == "ok" else "degraded"
     return JsonResponse({"status": status, "database": database, "worker": worker})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for a URL no route matches: JSON under /api/, as every other API answer."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Risorsa inesistente.")}, status=404)
+    return page_not_found(request, exception)
