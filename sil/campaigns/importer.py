@@ -49,7 +49,7 @@ from sil.core import fiscal_code as cf
 from sil.core.audit import audit_context
 from sil.people import bulk
 from sil.people.importer import ImportReport as PeopleReport
-from sil.people.importer import RowError, decode_bytes, detect_delimiter
+from sil.people.importer import RowError, UnreadableText, decode_bytes, detect_delimiter
 from sil.people.models import plain_text
 from sil.territory.models import Competence, Municipality, Office, OfficeKind
 
@@ -183,7 +183,11 @@ def read_table(
             return []
     else:
         report.file_format = "csv"
-        text, report.encoding = decode_bytes(raw)
+        try:
+            text, report.encoding = decode_bytes(raw)
+        except UnreadableText as exc:
+            report.error(None, "", exc.code, exc.message)
+            return []
         lines = text.splitlines(keepends=True)
         if not text.strip():
             report.error(None, "", "empty_file", _("Il file è vuoto."))
