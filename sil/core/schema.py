@@ -27,8 +27,8 @@ def _blank_model_choice(field: Any) -> bool:
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's schema plus the viewset's declared query parameters, and blank
-    read-only choices."""
+    """drf-spectacular's schema plus the viewset's declared query parameters, blank read-only
+    choices and read-only fields that default to None."""
 
     def _map_serializer_field(
         self, field: Any, direction: Any, bypass_extensions: bool = False
@@ -40,6 +40,9 @@ class AutoSchema(openapi.AutoSchema):
             and _blank_model_choice(field)
         ):
             field.allow_blank = True
+        if field.read_only and field.default is None:
+            # source="relation.attr", default=None: None when the relation is empty.
+            field.allow_null = True
         return super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-untyped-call]
 
     def get_override_parameters(self) -> list[Any]:

@@ -82,3 +82,9 @@ def test_search_filters_are_documented(schema):
 def test_shortlist_detail_carries_its_candidate_count(schema):
     detail = _ok(schema, "/api/v1/shortlists/{id}/")["$ref"].rsplit("/", 1)[-1]
     assert "candidates" in schema["components"]["schemas"][detail]["required"]
+
+
+def test_read_only_fields_defaulting_to_none_are_nullable(schema):
+    employer = _component(schema, "Employer")
+    assert employer["ateco_code"]["nullable"] is True
+    assert employer["ateco_edition"]["nullable"] is True
