@@ -60,6 +60,7 @@ _ERRORS = {
     "401": "Credenziali assenti o non valide",
     "403": "Operazione non consentita",
     "404": "Risorsa inesistente o fuori dal proprio ambito",
+    "415": "Tipo di contenuto del corpo non accettato",
     "429": "Troppe richieste: riprovare più tardi",
 }
 
@@ -89,6 +90,8 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 pages = any(p.get("name") == "page" for p in operation.get("parameters", []))
                 if code == "404" and "{" not in path and not pages:
                     continue  # a list answers 404 only for a page past its end
+                if code == "415" and "requestBody" not in operation:
+                    continue
                 body = "ValidationErrors" if code == "400" else "ErrorDetail"
                 responses.setdefault(
                     code,

@@ -23,6 +23,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -45,6 +46,8 @@ from tests.vacancies.factories import VacancyFactory
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("SIL_SCHEMATHESIS_EXAMPLES", "6"))
+# Positive cases fit the schema; negative ones break it (and must get a declared 400).
+MODES = os.environ.get("SIL_SCHEMATHESIS_MODES", "positive,negative").split(",")
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -76,7 +79,9 @@ def _exercise(schema, headers: dict[str, str]) -> Run:
 def _check_operation(operation, headers: dict[str, str], run: Run) -> list[str]:
     failures: list[str] = []
 
-    @given(case=operation.as_strategy())
+    strategies = [operation.as_strategy(GenerationMode(mode)) for mode in MODES]
+
+    @given(case=st.one_of(strategies))
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
