@@ -29,6 +29,7 @@ from sil.campaigns.models import Campaign, Convocation, Outcome, SanctionEvent
 from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
+from sil.core.params import parse_id
 from sil.core.permissions import visible_office_ids
 
 
@@ -136,7 +137,7 @@ class ReceptionViewSet(
     )
     @action(detail=True, methods=["post"])
     def outcome(self, request: Request, pk: str | None = None) -> Response:
-        key = int(pk) if pk is not None and str(pk).isdigit() else None
+        key = parse_id(pk) if pk is not None else None
         convocation = self._scoped().filter(pk=key).first() if key is not None else None
         if convocation is None:
             outside = Convocation.objects.filter(pk=key).first() if key is not None else None

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin, log_access
 from sil.core.models import AccessAction, AccessLog
+from sil.core.params import parse_id
 from sil.people.actions import (
     EDITABLE_FIELDS,
     do_record_consent,
@@ -126,8 +127,8 @@ class PersonViewSet(
         try:
             person: Person = super().get_object()
         except Http404:
-            pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
-            outside = Person.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+            pk = parse_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+            outside = Person.objects.filter(pk=pk).first() if pk is not None else None
             if outside is not None:
                 log_access(self.request, outside, AccessAction.DENIED)
             raise

@@ -8,6 +8,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from sil.accounts.models import Role
 from sil.core.api import do_issue_api_token
+from sil.core.params import parse_id
 from tests.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,26 @@ def test_junk_in_every_documented_query_parameter_is_never_a_server_error(client
                 errors.append(f"{url}?{name}={value[:20]} → {response.status_code}")
     assert tried > 200
     assert errors == []
+
+
+def test_parse_id_takes_only_ascii_digits_in_the_bigint_range():
+    assert parse_id("42") == 42
+    assert parse_id(7) == 7
+    for junk in ("²", "٣", "-1", "1.5", "", "abc", str(2**63)):
+        assert parse_id(junk) is None, junk
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/operatori/rose/?vacancy=%C2%B2",
+        "/operatori/offerte/nuova/?employer=%C2%B2",
+        "/operatori/rose/?vacancy=99999999999999999999999",
+        "/api/v1/people/%C2%B2/",
+    ],
+)
+def test_pages_take_ids_from_the_query_without_a_server_error(client, url):
+    user = UserFactory(regional=True)
+    client.force_login(user)
+    response = client.get(url, **auth(user))
+    assert response.status_code in (200, 404)
