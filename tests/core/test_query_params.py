@@ -3,12 +3,14 @@ the parameter's name and an Italian message, never a server error."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from sil.accounts.models import Role
 from sil.core.api import do_issue_api_token
-from sil.core.params import parse_id
+from sil.core.params import parse_day, parse_id
 from tests.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +116,12 @@ def test_junk_in_every_documented_query_parameter_is_never_a_server_error(client
     assert errors == []
 
 
+def test_parse_day_takes_only_days_that_exist():
+    assert parse_day("2026-02-28") == dt.date(2026, 2, 28)
+    for junk in ("2026-02-30", "2026-13-45", "ieri", ""):
+        assert parse_day(junk) is None, junk
+
+
 def test_parse_id_takes_only_ascii_digits_in_the_bigint_range():
     assert parse_id("42") == 42
     assert parse_id(7) == 7
@@ -128,9 +136,12 @@ def test_parse_id_takes_only_ascii_digits_in_the_bigint_range():
         "/operatori/offerte/nuova/?employer=%C2%B2",
         "/operatori/rose/?vacancy=99999999999999999999999",
         "/api/v1/people/%C2%B2/",
+        "/operatori/agende/uffici/{office}/settimana/?da=2026-13-45",
+        "/operatori/agende/uffici/{office}/giorno/?data=2026-02-30",
     ],
 )
-def test_pages_take_ids_from_the_query_without_a_server_error(client, url):
+def test_pages_take_ids_and_days_from_the_query_without_a_server_error(client, url):
+    url = url.format(office=OfficeFactory().code)
     user = UserFactory(regional=True)
     client.force_login(user)
     response = client.get(url, **auth(user))
