@@ -74,10 +74,10 @@ class EmployerSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     municipality = CurrentMunicipalityField()
     economic_activity = EconomicActivityField(required=False, allow_null=True)
     ateco_code = serializers.CharField(
-        source="economic_activity.code", read_only=True, default=None
+        source="economic_activity.code", read_only=True, allow_null=True
     )
     ateco_edition = serializers.CharField(
-        source="economic_activity.edition", read_only=True, default=None
+        source="economic_activity.edition", read_only=True, allow_null=True
     )
 
     class Meta:
