@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "sil.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sil.core.middleware.LanguageMiddleware",
+    "sil.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -307,7 +308,7 @@ REST_FRAMEWORK = {
         "sil.core.api.MFASessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "sil.core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -338,6 +339,11 @@ SPECTACULAR_SETTINGS = {
         "ConvocationStateEnum": "sil.campaigns.models.ConvocationState",
         "PactStateEnum": "sil.services.models.PactState",
     },
+    # Every operation declares the errors it may answer (400, 401, 403, 404, 429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sil.core.schema.add_error_responses",
+    ],
 }
 
 # --- background work -------------------------------------------------------------------

@@ -11,12 +11,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
-    extend_schema_view,
 )
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -28,6 +25,7 @@ from sil.applications.actions import do_change_state
 from sil.applications.machine import ApplicationTransitionError, allowed_targets
 from sil.applications.models import Actor, Application, ApplicationEvent, ApplicationState
 from sil.applications.queries import operator_applications, with_events
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin
 
 STATES = ", ".join(ApplicationState.values)
@@ -99,15 +97,8 @@ class IsCitizen(permissions.BasePermission):
         return bool(getattr(user, "kind", "") == UserKind.CITIZEN and user.fiscal_code)
 
 
-_FILTERS = [
-    OpenApiParameter("vacancy", OpenApiTypes.INT, description="id dell'offerta"),
-    OpenApiParameter("person", OpenApiTypes.INT, description="id della persona"),
-    OpenApiParameter("state", OpenApiTypes.STR, description=f"stato: {STATES}"),
-]
-
-
-@extend_schema_view(list=extend_schema(parameters=_FILTERS))
 class ApplicationViewSet(
+    QueryParamsMixin,
     AccessLoggedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -117,16 +108,21 @@ class ApplicationViewSet(
 
     serializer_class = ApplicationSerializer
     permission_classes = [permissions.IsAuthenticated, IsOperator]
+    query_params = {
+        "list": (
+            QueryParam("vacancy", int, description="Id dell'offerta"),
+            QueryParam("person", int, description="Id della persona"),
+            QueryParam("state", enum=ApplicationState.values, description="Stato"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Application]:
         applications = with_events(operator_applications(self.request.user))
-        params = self.request.query_params
         for name in ("vacancy", "person"):
-            value = params.get(name, "")
-            if value.isdigit():
-                applications = applications.filter(**{f"{name}_id": int(value)})
-        if params.get("state") in ApplicationState.values:
-            applications = applications.filter(state=params["state"])
+            if name in self.query:
+                applications = applications.filter(**{f"{name}_id": self.query[name]})
+        if "state" in self.query:
+            applications = applications.filter(state=self.query["state"])
         return applications.order_by("-created_at", "-id")
 
     @extend_schema(request=ApplicationTransitionSerializer, responses=ApplicationSerializer)

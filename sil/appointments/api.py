@@ -6,14 +6,13 @@ Every write goes through sil.appointments.actions; reads of appointments are acc
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_date
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 
 from sil.appointments import actions
 from sil.appointments.models import Appointment, Slot
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin
 from sil.core.permissions import scope_to_offices
 from sil.people.models import Person
@@ -98,18 +98,16 @@ def _drf_error(error: ValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": error.messages})
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("office", OpenApiTypes.INT, description="id dell'ufficio"),
-            OpenApiParameter("date", OpenApiTypes.DATE, description="solo gli slot di quel giorno"),
-        ]
-    )
-)
-class FreeSlotViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class FreeSlotViewSet(QueryParamsMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Free slots (future, not blocked, not booked) of the caller's offices."""
 
     serializer_class = SlotSerializer
+    query_params = {
+        "list": (
+            QueryParam("office", int, description="Id dell'ufficio"),
+            QueryParam("date", date, description="Solo gli slot di quel giorno"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Slot]:
         slots = scope_to_offices(
@@ -117,25 +115,15 @@ class FreeSlotViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
             self.request.user,
             "office",
         )
-        office = self.request.query_params.get("office", "")
-        if office.isdigit():
-            slots = slots.filter(office_id=int(office))
-        day = parse_date(self.request.query_params.get("date", "") or "")
-        if day is not None:
-            slots = slots.filter(starts_at__date=day)
+        if "office" in self.query:
+            slots = slots.filter(office_id=self.query["office"])
+        if "date" in self.query:
+            slots = slots.filter(starts_at__date=self.query["date"])
         return slots.order_by("starts_at", "calendar_id")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("office", OpenApiTypes.INT, description="id dell'ufficio"),
-            OpenApiParameter("date", OpenApiTypes.DATE, description="giorno"),
-            OpenApiParameter("person", OpenApiTypes.INT, description="id della persona"),
-        ]
-    )
-)
 class AppointmentViewSet(
+    QueryParamsMixin,
     AccessLoggedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -145,17 +133,22 @@ class AppointmentViewSet(
     """Appointments at the caller's offices. POST books a person into a slot."""
 
     serializer_class = AppointmentSerializer
+    query_params = {
+        "list": (
+            QueryParam("office", int, description="Id dell'ufficio"),
+            QueryParam("date", date, description="Giorno"),
+            QueryParam("person", int, description="Id della persona"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Appointment]:
         items = scope_to_offices(Appointment.objects.all(), self.request.user, "office")
-        params = self.request.query_params
-        if params.get("office", "").isdigit():
-            items = items.filter(office_id=int(params["office"]))
-        if params.get("person", "").isdigit():
-            items = items.filter(person_id=int(params["person"]))
-        day = parse_date(params.get("date", "") or "")
-        if day is not None:
-            items = items.filter(starts_at__date=day)
+        if "office" in self.query:
+            items = items.filter(office_id=self.query["office"])
+        if "person" in self.query:
+            items = items.filter(person_id=self.query["person"])
+        if "date" in self.query:
+            items = items.filter(starts_at__date=self.query["date"])
         return items.order_by("starts_at", "id")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Appointment]) -> None:

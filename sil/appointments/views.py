@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +30,7 @@ from sil.appointments.models import (
     SlotTemplate,
 )
 from sil.core.audit import log_access
+from sil.core.params import parse_day
 from sil.core.permissions import visible_office_ids
 from sil.core.web import operator_required
 from sil.territory.models import Office
@@ -87,7 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def week(request: HttpRequest, office: str) -> HttpResponse:
     """A calendar week: slots and bookings per calendar and day (counts, no names)."""
     the_office = _office_or_404(request, office)
-    start = parse_date(request.GET.get("da", "")) or timezone.localdate()
+    start = parse_day(request.GET.get("da", "")) or timezone.localdate()
     monday = start - dt.timedelta(days=start.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(6)]
     tz = timezone.get_current_timezone()
@@ -164,7 +164,7 @@ def slots(request: HttpRequest, office: str) -> HttpResponse:
 @operator_required
 def day_list(request: HttpRequest, office: str) -> HttpResponse:
     the_office = _office_or_404(request, office)
-    day = parse_date(request.GET.get("data", "")) or timezone.localdate()
+    day = parse_day(request.GET.get("data", "")) or timezone.localdate()
     appointments = list(queries.day_list(the_office, day))
     log_access(request, [a.person for a in appointments], action="list", purpose="day_list")
     return render(

@@ -37,6 +37,7 @@ from sil.campaigns.dryrun import dry_run
 from sil.campaigns.importer import import_file
 from sil.campaigns.machine import CampaignTransitionError, may_edit
 from sil.campaigns.models import Campaign, CampaignState, Convocation, ConvocationState
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin
 from sil.core.permissions import scope_to_offices
 
@@ -193,18 +194,15 @@ class CampaignViewSet(
 @extend_schema_view(
     retrieve=extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
 )
-class ConvocationViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ConvocationViewSet(QueryParamsMixin, AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = ConvocationSerializer
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("campaign", int),
-            OpenApiParameter("office", int),
-            OpenApiParameter("state", str, enum=ConvocationState.values),
-        ]
-    )
-    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+    query_params = {
+        "list": (
+            QueryParam("campaign", int, description="Id della campagna"),
+            QueryParam("office", int, description="Id del CPI"),
+            QueryParam("state", enum=ConvocationState.values, description="Stato"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Convocation]:
         _operator(self.request)
@@ -213,18 +211,11 @@ class ConvocationViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):  # t
             self.request.user,
             "office",
         )
-        params = self.request.query_params
         for name in ("campaign", "office"):
-            value = params.get(name)
-            if value:
-                if not value.isdigit():
-                    raise ValidationError({name: ["invalid"]})
-                queryset = queryset.filter(**{f"{name}_id": int(value)})
-        state = params.get("state")
-        if state:
-            if state not in ConvocationState.values:
-                raise ValidationError({"state": ["invalid"]})
-            queryset = queryset.filter(state=state)
+            if name in self.query:
+                queryset = queryset.filter(**{f"{name}_id": self.query[name]})
+        if "state" in self.query:
+            queryset = queryset.filter(state=self.query["state"])
         return queryset
 
 

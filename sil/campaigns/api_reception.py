@@ -26,8 +26,10 @@ from rest_framework.response import Response
 
 from sil.campaigns import outcomes, sanctions
 from sil.campaigns.models import Campaign, Convocation, Outcome, SanctionEvent
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
+from sil.core.params import parse_id
 from sil.core.permissions import visible_office_ids
 
 
@@ -89,7 +91,9 @@ class ConvocationOutcomeSerializer(serializers.Serializer[dict[str, Any]]):
         return value
 
 
-class ReceptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Convocation]):
+class ReceptionViewSet(
+    QueryParamsMixin, mixins.ListModelMixin, viewsets.GenericViewSet[Convocation]
+):
     """Convocations with an appointment at one CPI on one day (today by default), in time
     order; only the CPIs of the caller. POST …/<id>/outcome/ records the outcome."""
 
@@ -97,6 +101,12 @@ class ReceptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Convocatio
     pagination_class = None
     queryset = Convocation.objects.none()
     lookup_value_regex = "[0-9]+"
+    query_params = {
+        "list": (
+            QueryParam("office", int, required=True, description="Id del CPI"),
+            QueryParam("day", dt.date, description="Giorno (oggi se assente)"),
+        )
+    }
 
     def _scoped(self) -> QuerySet[Convocation]:
         _operator(self.request)
@@ -109,26 +119,14 @@ class ReceptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Convocatio
     def get_queryset(self) -> QuerySet[Convocation]:
         return self._scoped()
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("office", int, required=True, description="Id del CPI"),
-            OpenApiParameter("day", OpenApiTypes.DATE, description="Giorno (oggi se assente)"),
-        ]
-    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         _operator(request)
-        office = request.query_params.get("office", "")
-        if not office.isdigit():
-            raise ValidationError({"office": [_("Indicare il CPI.")]})
+        office = self.query["office"]
         offices = visible_office_ids(request.user)
-        if offices is not None and int(office) not in offices:
+        if offices is not None and office not in offices:
             raise PermissionDenied(_("Il CPI non è tra i suoi uffici."))
-        raw_day = request.query_params.get("day", "")
-        try:
-            day = dt.date.fromisoformat(raw_day) if raw_day else timezone.localdate()
-        except ValueError:
-            raise ValidationError({"day": [_("Data non valida (AAAA-MM-GG).")]}) from None
-        convocations = list(outcomes.day_list(int(office), day))
+        day = self.query.get("day") or timezone.localdate()
+        convocations = list(outcomes.day_list(office, day))
         log_access(request, [c.person for c in convocations], AccessAction.API_LIST)
         return Response(self.get_serializer(convocations, many=True).data)
 
@@ -139,7 +137,7 @@ class ReceptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Convocatio
     )
     @action(detail=True, methods=["post"])
     def outcome(self, request: Request, pk: str | None = None) -> Response:
-        key = int(pk) if pk is not None and str(pk).isdigit() else None
+        key = parse_id(pk) if pk is not None else None
         convocation = self._scoped().filter(pk=key).first() if key is not None else None
         if convocation is None:
             outside = Convocation.objects.filter(pk=key).first() if key is not None else None
@@ -180,17 +178,28 @@ class SanctionEventSerializer(serializers.ModelSerializer[SanctionEvent]):
         read_only_fields = fields
 
 
-class SanctionEventViewSet(viewsets.GenericViewSet[SanctionEvent]):
+_CAMPAIGN = QueryParam("campaign", int, required=True, description="Id della campagna")
+_BATCH = QueryParam("batch", description="Un lotto già trasmesso", max_length=40)
+
+
+class SanctionEventViewSet(QueryParamsMixin, viewsets.GenericViewSet[SanctionEvent]):
     """Sanctionable events of a campaign not yet transmitted (or those of ?batch=), and their
     export in the national platform's layout. Operators of a CPI see their own offices."""
 
     serializer_class = SanctionEventSerializer
     queryset = SanctionEvent.objects.none()
+    query_params = {
+        "list": (_CAMPAIGN, _BATCH),
+        "export": (
+            _CAMPAIGN,
+            QueryParam("export_format", enum=[*sanctions.FORMATS], description="json o csv"),
+            _BATCH,
+        ),
+    }
 
     def _campaign(self, request: Request) -> Campaign:
         _operator(request)
-        raw = request.query_params.get("campaign", "")
-        campaign = Campaign.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        campaign = Campaign.objects.filter(pk=self.query["campaign"]).first()
         if campaign is None:
             raise ValidationError({"campaign": [_("Campagna inesistente.")]})
         return campaign
@@ -201,18 +210,12 @@ class SanctionEventViewSet(viewsets.GenericViewSet[SanctionEvent]):
             raise PermissionDenied
         return offices
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("campaign", int, required=True),
-            OpenApiParameter("batch", str, description="Un lotto già trasmesso"),
-        ],
-        responses=SanctionEventSerializer(many=True),
-    )
+    @extend_schema(responses=SanctionEventSerializer(many=True))
     def list(self, request: Request) -> Response:
         campaign = self._campaign(request)
         selected = sanctions.events(
             campaign,
-            batch=request.query_params.get("batch", "")[:40],
+            batch=self.query.get("batch", ""),
             offices=self._offices(request),
         )
         page = self.paginate_queryset(selected)
@@ -224,11 +227,6 @@ class SanctionEventViewSet(viewsets.GenericViewSet[SanctionEvent]):
         return Response(data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("campaign", int, required=True),
-            OpenApiParameter("export_format", str, enum=[*sanctions.FORMATS]),
-            OpenApiParameter("batch", str, description="Un lotto già trasmesso"),
-        ],
         responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="CSV o JSON")},
     )
     @action(detail=False, methods=["get"])
@@ -236,12 +234,12 @@ class SanctionEventViewSet(viewsets.GenericViewSet[SanctionEvent]):
         """The file for the national platform (not marked as transmitted: use the CLI or the
         campaign page to mark a batch)."""
         campaign = self._campaign(request)
-        fmt = request.query_params.get("export_format", "json")
+        fmt = self.query.get("export_format", "json")
         try:
             result = sanctions.export(
                 campaign,
                 fmt,
-                batch=request.query_params.get("batch", "")[:40],
+                batch=self.query.get("batch", ""),
                 offices=self._offices(request),
             )
         except sanctions.SanctionExportError as exc:

@@ -51,7 +51,7 @@ from sil.core.audit import audit_context
 from sil.core.text import validate_one_line
 from sil.people import bulk
 from sil.people.importer import ImportReport as PeopleReport
-from sil.people.importer import RowError, decode_bytes, detect_delimiter
+from sil.people.importer import RowError, UnreadableText, decode_bytes, detect_delimiter
 from sil.people.models import plain_text
 from sil.territory.models import Competence, Municipality, Office, OfficeKind
 
@@ -185,7 +185,11 @@ def read_table(
             return []
     else:
         report.file_format = "csv"
-        text, report.encoding = decode_bytes(raw)
+        try:
+            text, report.encoding = decode_bytes(raw)
+        except UnreadableText as exc:
+            report.error(None, "", exc.code, exc.message)
+            return []
         lines = text.splitlines(keepends=True)
         if not text.strip():
             report.error(None, "", "empty_file", _("Il file è vuoto."))

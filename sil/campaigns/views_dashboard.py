@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from sil.campaigns import exports
 from sil.campaigns.dashboard import Dashboard, campaign_dashboard, funnel_chart, progress_chart
 from sil.campaigns.models import Campaign
+from sil.core.params import parse_id
 from sil.core.permissions import visible_office_ids
 from sil.core.web import operator_required
 from sil.territory.models import Office
@@ -115,10 +116,10 @@ def dashboard_office(request: HttpRequest, pk: int, office_pk: int) -> HttpRespo
 def _export_scope(request: HttpRequest) -> tuple[set[int] | None, Office | None]:
     """The operator's offices, narrowed to ?ufficio=<pk> when given."""
     scope = _office_scope(request)
-    chosen = request.GET.get("ufficio", "")
-    if not chosen.isdigit():
+    chosen = parse_id(request.GET.get("ufficio", ""))
+    if chosen is None:
         return scope, None
-    office = _office_or_404(request, int(chosen))
+    office = _office_or_404(request, chosen)
     return {office.pk}, office
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import authentication, throttling
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
@@ -111,3 +118,111 @@ def do_revoke_api_token(email: str) -> bool:
         user = _user_by_email(email)
         deleted, _rows = Token.objects.filter(user=user).delete()
         return deleted > 0
+
+
+# --- query parameters --------------------------------------------------------------------
+
+# One declaration per query parameter serves both the schema (sil.core.api.AutoSchema adds it
+# to the operation) and the request: QueryParamsMixin parses every declared parameter before
+# the view runs and answers 400 with a field error for a value of the wrong kind, so nothing
+# unparsed reaches the database.
+
+_MAX_ID = 2**63 - 1  # ids are bigint
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class QueryParam(OpenApiParameter):
+    """A documented and validated query parameter: `kind` is int, bool, date, str or an enum."""
+
+    def __init__(
+        self,
+        name: str,
+        kind: Any = str,
+        *,
+        description: str = "",
+        enum: Sequence[str] | None = None,
+        required: bool = False,
+        max_length: int = 200,
+        min_value: int = 0,
+    ) -> None:
+        schema_type = {
+            int: OpenApiTypes.INT,
+            bool: OpenApiTypes.BOOL,
+            date: OpenApiTypes.DATE,
+            str: OpenApiTypes.STR,
+        }[kind]
+        super().__init__(
+            name,
+            schema_type,
+            OpenApiParameter.QUERY,
+            required=required,
+            description=description,
+            enum=list(enum) if enum is not None else None,
+        )
+        self.kind = kind
+        self.max_length = max_length
+        self.min_value = min_value
+
+    def parse(self, raw: str) -> Any:
+        """The typed value of `raw`; raises ValueError with an Italian message."""
+        if self.enum is not None:
+            if raw not in self.enum:
+                raise ValueError(
+                    _("Valore non ammesso: scegliere tra %(choices)s.")
+                    % {"choices": ", ".join(str(choice) for choice in self.enum)}
+                )
+            return raw
+        if self.kind is int:
+            if not raw.isascii() or not raw.isdigit() or not self.min_value <= int(raw) <= _MAX_ID:
+                raise ValueError(
+                    _("Indicare un numero intero non inferiore a %(min)d.")
+                    % {"min": self.min_value}
+                )
+            return int(raw)
+        if self.kind is bool:
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(_("Indicare true o false."))
+            return raw.lower() in ("true", "1")
+        if self.kind is date:
+            try:
+                if not _DATE.match(raw):
+                    raise ValueError(raw)
+                return date.fromisoformat(raw)
+            except ValueError:
+                raise ValueError(_("Data non valida (AAAA-MM-GG).")) from None
+        if len(raw) > self.max_length:
+            raise ValueError(_("Al massimo %(max)d caratteri.") % {"max": self.max_length})
+        return raw
+
+
+def parse_query_params(request: Request, params: Sequence[QueryParam]) -> dict[str, Any]:
+    """The declared parameters present in the request, typed; an empty value counts as absent.
+    Every wrong value is reported at once, each under its parameter's name."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for param in params:
+        raw = request.query_params.get(param.name, "")
+        if raw == "":
+            if param.required:
+                errors[param.name] = [_("Parametro obbligatorio.")]
+            continue
+        try:
+            values[param.name] = param.parse(raw)
+        except ValueError as exc:
+            errors[param.name] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+class QueryParamsMixin:
+    """For viewsets: `query_params` maps an action to its parameters; `self.query` holds their
+    typed values once the request is authenticated and allowed."""
+
+    query_params: ClassVar[dict[str, Sequence[QueryParam]]] = {}
+    query: Mapping[str, Any] = MappingProxyType({})  # before initial(): schema generation
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        action = getattr(self, "action", None) or ""
+        self.query = parse_query_params(request, self.query_params.get(action, ()))

@@ -12,9 +12,10 @@ from collections.abc import Callable
 import pghistory
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -205,3 +206,22 @@ class DatabaseUnavailableMiddleware:
             "database unavailable: %s %s: %s", request.method, request.path, exception
         )
         return database_unavailable_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character in the query string is never valid input, and PostgreSQL refuses it in
+    text: answer 400 (JSON under /api/) before any view passes it to a query."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            message = gettext("I parametri della richiesta non possono contenere caratteri nulli.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -102,6 +102,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for a URL no route matches: JSON under /api/, as every other API answer."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Risorsa inesistente.")}, status=404)
     return error_page(request, 404)
 
 

@@ -11,18 +11,16 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
-    extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin, log_access
 from sil.core.models import AccessAction
 from sil.did import actions
@@ -154,12 +152,8 @@ def _as_drf_error(exc: DidTransitionError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("person", OpenApiTypes.INT, description="id della persona")]
-    )
-)
 class DidViewSet(
+    QueryParamsMixin,
     AccessLoggedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -169,12 +163,12 @@ class DidViewSet(
     """DIDs of the people of the caller's offices; `?person=` filters by person."""
 
     serializer_class = DidSerializer
+    query_params = {"list": (QueryParam("person", int, description="Id della persona"),)}
 
     def get_queryset(self) -> QuerySet[Did]:
         dids = Did.objects.for_operator(self.request.user).with_history()
-        person = self.request.query_params.get("person", "")
-        if person.isdigit():
-            dids = dids.filter(person_id=int(person))
+        if "person" in self.query:
+            dids = dids.filter(person_id=self.query["person"])
         return dids.order_by("-did_date", "-id")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Did]) -> None:

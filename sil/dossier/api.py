@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin, log_access
 from sil.dossier.actions import do_add_entry, do_remove_entry, do_set_availability, do_update_entry
 from sil.dossier.models import (
@@ -35,9 +36,7 @@ from sil.dossier.models import (
 from sil.dossier.sap import sap_document
 from sil.people.models import Person
 
-PERSON_FILTER = OpenApiParameter(
-    "person", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Id of the person."
-)
+PERSON_FILTER = QueryParam("person", int, description="Id della persona")
 
 
 def drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -116,18 +115,17 @@ AvailabilitySerializer = _serializer(
 )
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_FILTER]))
-class SectionViewSet(AccessLoggedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class SectionViewSet(QueryParamsMixin, AccessLoggedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
     """Rows of one dossier section, of the people of the caller's offices."""
 
     model: type[PersonSection]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    query_params = {"list": (PERSON_FILTER,)}
 
     def get_queryset(self) -> QuerySet[Any]:
         rows = self.model.objects.for_operator(self.request.user)
-        person = self.request.query_params.get("person", "")
-        if person.isdigit():
-            rows = rows.filter(person_id=int(person))
+        if "person" in self.query:
+            rows = rows.filter(person_id=self.query["person"])
         return rows.order_by("person_id", "id")
 
     def perform_create(self, serializer: Any) -> None:

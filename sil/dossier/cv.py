@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.core.actions import action
+from sil.core.params import parse_id
 from sil.dossier.models import CV_SECTION_KEYS, Cv
 from sil.dossier.queries import SECTIONS_BY_KEY, section_rows
 from sil.people.models import Person
@@ -254,7 +255,7 @@ def clean_selection(person: Person, selection: Mapping[str, Any]) -> dict[str, l
     """Keep only ids of rows that belong to `person` (one query per section given)."""
     cleaned: dict[str, list[int]] = {}
     for key in CV_SECTION_KEYS:
-        wanted = {int(item) for item in selection.get(key) or [] if str(item).isdigit()}
+        wanted = {i for i in map(parse_id, selection.get(key) or []) if i is not None}
         if not wanted:
             cleaned[key] = []
             continue

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sil.classifications.models import EconomicActivity
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.employers.actions import (
@@ -73,10 +74,10 @@ class EmployerSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     municipality = CurrentMunicipalityField()
     economic_activity = EconomicActivityField(required=False, allow_null=True)
     ateco_code = serializers.CharField(
-        source="economic_activity.code", read_only=True, default=None
+        source="economic_activity.code", read_only=True, allow_null=True
     )
     ateco_edition = serializers.CharField(
-        source="economic_activity.edition", read_only=True, default=None
+        source="economic_activity.edition", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -134,6 +135,7 @@ def _log_sole_traders(request: Any, employers: list[Employer], action: str) -> N
 
 
 class EmployerViewSet(
+    QueryParamsMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
@@ -144,10 +146,20 @@ class EmployerViewSet(
     serializer_class = EmployerSerializer
     permission_classes = [IsOperator]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    query_params = {
+        "list": (
+            QueryParam("q", description="Ragione sociale, codice fiscale o P. IVA"),
+            QueryParam(
+                "ateco", description="Sezione ATECO (lettera) o inizio codice", max_length=12
+            ),
+            QueryParam("municipality", int, description="Id del comune della sede legale"),
+            QueryParam("active", bool, description="Solo attive (true) o cessate (false)"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Employer]:
         employers = employers_for_operator(self.request.user).select_related("economic_activity")
-        params = self.request.query_params
+        params = self.query
         if self.action == "list":
             employers = search(employers, params.get("q", ""))
             ateco = params.get("ateco", "").strip().upper()
@@ -155,22 +167,12 @@ class EmployerViewSet(
                 employers = employers.filter(ateco_section=ateco)
             elif ateco:
                 employers = employers.filter(economic_activity__code__startswith=ateco)
-            municipality = params.get("municipality", "")
-            if municipality.isdigit():
-                employers = employers.filter(municipality_id=int(municipality))
-            active = params.get("active", "")
-            if active in ("true", "false"):
-                employers = employers.filter(is_active=active == "true")
+            if "municipality" in params:
+                employers = employers.filter(municipality_id=params["municipality"])
+            if "active" in params:
+                employers = employers.filter(is_active=params["active"])
         return employers.order_by("name", "id")
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Ragione sociale, codice fiscale o P. IVA"),
-            OpenApiParameter("ateco", str, description="Sezione ATECO (lettera) o inizio codice"),
-            OpenApiParameter("municipality", int, description="Id del comune della sede legale"),
-            OpenApiParameter("active", bool, description="Solo attive (true) o cessate (false)"),
-        ]
-    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sil.core.params import parse_id
 from sil.employers.access import employer_admin_required, employer_required
 from sil.employers.actions import (
     PROFILE_FIELDS,
@@ -87,10 +88,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @employer_required
 def switch_employer(request: HttpRequest) -> HttpResponse:
     """An employer user acting for several firms (a consultant) picks the one to act for."""
-    wanted = request.POST.get("employer", "")
-    if not wanted.isdigit() or int(wanted) not in employer_ids_for_user(request.user):
+    wanted = parse_id(request.POST.get("employer", ""))
+    if wanted is None or wanted not in employer_ids_for_user(request.user):
         raise Http404
-    request.session[SESSION_EMPLOYER] = int(wanted)
+    request.session[SESSION_EMPLOYER] = wanted
     forget(request.user)
     return redirect("employer_area:home")
 

@@ -13,11 +13,12 @@ import time
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.matching.actions import do_record_match_run
@@ -56,27 +57,26 @@ class VacancyMatchSerializer(serializers.Serializer):
     criteria = serializers.DictField(child=CriterionSerializer())
 
 
-def _limit(request: Request, default: int) -> int:
-    raw = request.query_params.get("limit", "")
-    if raw.isdigit() and int(raw) > 0:
-        return min(int(raw), MAX_LIMIT)
-    return default
+_LIMIT = QueryParam("limit", int, min_value=1, description="Quanti risultati (massimo 200)")
 
 
-_LIMIT = OpenApiParameter("limit", int, description="Quanti risultati (massimo 200)")
+def _limit(view: QueryParamsMixin, default: int) -> int:
+    return min(view.query.get("limit", default), MAX_LIMIT)
+
+
 _HEADER = {
     "X-Weights-Version": {"description": "Versione dei pesi usata", "schema": {"type": "string"}}
 }
 
 
-class VacancyCandidatesViewSet(viewsets.ViewSet):
+class VacancyCandidatesViewSet(QueryParamsMixin, viewsets.ViewSet):
     """The best candidates for a vacancy, each criterion explained."""
 
     permission_classes = [IsOperator]
     serializer_class = CandidateSerializer
+    query_params = {"list": (_LIMIT,)}
 
     @extend_schema(
-        parameters=[_LIMIT],
         responses={200: OpenApiResponse(CandidateSerializer(many=True), description="")},
     )
     def list(self, request: Request, vacancy_id: str) -> Response:
@@ -84,7 +84,7 @@ class VacancyCandidatesViewSet(viewsets.ViewSet):
         if vacancy is None:
             raise Http404
         started = time.perf_counter()
-        ranked = rank_candidates_detailed(vacancy, limit=_limit(request, 50))
+        ranked = rank_candidates_detailed(vacancy, limit=_limit(self, 50))
         do_record_match_run(
             matches=ranked.matches,
             weights_version=ranked.weights_version,
@@ -104,14 +104,14 @@ class VacancyCandidatesViewSet(viewsets.ViewSet):
         return Response(data, headers={"X-Weights-Version": ranked.weights_version})
 
 
-class PersonVacanciesViewSet(viewsets.ViewSet):
+class PersonVacanciesViewSet(QueryParamsMixin, viewsets.ViewSet):
     """The published vacancies that fit a person of the operator's offices best."""
 
     permission_classes = [IsOperator]
     serializer_class = VacancyMatchSerializer
+    query_params = {"list": (_LIMIT,)}
 
     @extend_schema(
-        parameters=[_LIMIT],
         responses={200: OpenApiResponse(VacancyMatchSerializer(many=True), description="")},
     )
     def list(self, request: Request, person_id: str) -> Response:
@@ -122,7 +122,7 @@ class PersonVacanciesViewSet(viewsets.ViewSet):
                 log_access(request, outside, AccessAction.DENIED)
             raise Http404
         log_access(request, person, AccessAction.API, purpose="matching")
-        matches = rank_vacancies(person, limit=_limit(request, 20))
+        matches = rank_vacancies(person, limit=_limit(self, 20))
         version = matches[0].weights_version if matches else ""
         data = [
             {"vacancy_id": m.vacancy_id, "score": m.score, "criteria": m.criteria_dict()}

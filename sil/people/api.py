@@ -6,8 +6,6 @@ office gets 404, and the attempt is written to the access log.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -20,8 +18,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin, log_access
 from sil.core.models import AccessAction, AccessLog
+from sil.core.params import parse_id
 from sil.people.actions import (
     EDITABLE_FIELDS,
     do_record_consent,
@@ -92,6 +92,7 @@ class AccessLogEntrySerializer(serializers.ModelSerializer):
 
 
 class PersonViewSet(
+    QueryParamsMixin,
     AccessLoggedMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -103,37 +104,31 @@ class PersonViewSet(
 
     serializer_class = PersonSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_queryset(self) -> QuerySet[Person]:
-        people = Person.objects.for_operator(self.request.user)
-        office = self.request.query_params.get("office", "")
-        if office.isdigit():
-            people = people.filter(competent_office_id=int(office))
-        query = self.request.query_params.get("q", "")
-        if query and self.action == "list":
-            return people.search(query)
-        return people.order_by("last_name", "first_name", "id")
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
+    query_params = {
+        "list": (
+            QueryParam(
                 "q",
-                str,
                 description="Codice fiscale, cognome e nome (anche con l'anno di nascita), "
                 "telefono o e-mail",
             ),
-            OpenApiParameter("office", int, description="Id del CPI competente"),
-        ]
-    )
-    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+            QueryParam("office", int, description="Id del CPI competente"),
+        )
+    }
+
+    def get_queryset(self) -> QuerySet[Person]:
+        people = Person.objects.for_operator(self.request.user)
+        if "office" in self.query:
+            people = people.filter(competent_office_id=self.query["office"])
+        if self.query.get("q") and self.action == "list":
+            return people.search(self.query["q"])
+        return people.order_by("last_name", "first_name", "id")
 
     def get_object(self) -> Person:
         try:
             person: Person = super().get_object()
         except Http404:
-            pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
-            outside = Person.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+            pk = parse_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+            outside = Person.objects.filter(pk=pk).first() if pk is not None else None
             if outside is not None:
                 log_access(self.request, outside, AccessAction.DENIED)
             raise
@@ -162,7 +157,7 @@ class PersonViewSet(
         serializer.instance = result.person
 
     @extend_schema(responses=FiscalCodeChangeSerializer(many=True))
-    @action(detail=True, url_path="fiscal-code-changes", methods=["get"])
+    @action(detail=True, url_path="fiscal-code-changes", methods=["get"], pagination_class=None)
     def fiscal_code_changes(self, request: Request, pk: str | None = None) -> Response:
         """The history of the person's codice fiscale, newest first."""
         person = self.get_object()
@@ -177,7 +172,7 @@ class PersonViewSet(
             201: PrivacyConsentSerializer,
         },
     )
-    @action(detail=True, url_path="consents", methods=["get", "post"])
+    @action(detail=True, url_path="consents", methods=["get", "post"], pagination_class=None)
     def consents(self, request: Request, pk: str | None = None) -> Response:
         """Consents given and withdrawn (GET, newest first); POST records a new one."""
         person = self.get_object()

@@ -115,14 +115,40 @@ def _no_progress(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
 # -- reading -----------------------------------------------------------------------------------
 
 
+class UnreadableText(ValueError):
+    """The bytes are not a text file the importers read; `code` and `message` go to the report."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 def decode_bytes(raw: bytes) -> tuple[str, str]:
-    """Text and encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    """Text and encoding: UTF-8 (with or without BOM), else Windows-1252. Binary content (a NUL
+    byte: an image, a PDF, UTF-16) or bytes no such encoding reads raise UnreadableText."""
+    if b"\x00" in raw:
+        raise UnreadableText(
+            "file_binary",
+            _(
+                "Il file non è un file di testo CSV (contiene byte nulli): "
+                "salvarlo come CSV (UTF-8) o Excel (.xlsx)."
+            ),
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252"), "cp1252"
+        raw = raw[3:]
+        encodings = ["utf-8-sig"]
+    else:
+        encodings = ["utf-8", "cp1252"]
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding.removesuffix("-sig")), encoding
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableText(
+        "file_encoding",
+        _("Codifica del file non riconosciuta: salvarlo come CSV UTF-8 o Windows-1252."),
+    )
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -455,7 +481,11 @@ def import_people(
             RowError(None, "", "file_unreadable", _("File non leggibile: %s") % exc.strerror)
         )
         return report
-    text, report.encoding = decode_bytes(raw)
+    try:
+        text, report.encoding = decode_bytes(raw)
+    except UnreadableText as exc:
+        report.errors.append(RowError(None, "", exc.code, exc.message))
+        return report
     rows = read_rows(text, report)
     del text
     plan = bulk.validate_people(rows, report, progress) if rows else bulk.Plan()

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
+from sil.core.api import QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin
 from sil.dossier.api import PERSON_FILTER, PersonScopedField, drf_error
 from sil.services.actions import (
@@ -105,20 +105,19 @@ class GolAssessmentSerializer(serializers.ModelSerializer):  # type: ignore[type
         )
 
 
-class _Scoped(AccessLoggedMixin):
+class _Scoped(QueryParamsMixin, AccessLoggedMixin):
     model: Any
     person_lookup = "person_id"
     request: Any
+    query_params = {"list": (PERSON_FILTER,)}
 
     def get_queryset(self) -> QuerySet[Any]:
         rows = self.model.objects.for_operator(self.request.user)
-        person = self.request.query_params.get("person", "")
-        if person.isdigit():
-            rows = rows.filter(**{self.person_lookup: int(person)})
+        if "person" in self.query:
+            rows = rows.filter(**{self.person_lookup: self.query["person"]})
         return rows.order_by("id")  # type: ignore[no-any-return]
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_FILTER]))
 class PolicyViewSet(_Scoped, viewsets.ModelViewSet):  # type: ignore[type-arg]
     """Active policies of the people of the caller's offices."""
 
@@ -155,7 +154,6 @@ class _AppendOnly(
     pass
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_FILTER]))
 class PolicyEventViewSet(_AppendOnly):
     """Events of policies (SAP codes 01–15); the date must match the policy date the code names."""
 
@@ -175,7 +173,6 @@ class PolicyEventViewSet(_AppendOnly):
             raise drf_error(exc) from None
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_FILTER]))
 class ProfilingViewSet(_AppendOnly):
     """Profiling as received from the national node: stored, never recomputed."""
 
@@ -191,7 +188,6 @@ class ProfilingViewSet(_AppendOnly):
             raise drf_error(exc) from None
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_FILTER]))
 class GolAssessmentViewSet(_AppendOnly):
     """The operator's GOL pathway decisions (an override needs its reason, GDPR art. 22)."""
 

@@ -10,12 +10,13 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sil.core.api import QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin
 from sil.dossier.api import PERSON_FILTER, PersonScopedField, drf_error
 from sil.services import pacts
@@ -77,8 +78,8 @@ class OtpConfirmSerializer(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.RegexField(r"^[0-9]{6}$")
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_FILTER]))
 class ServicePactViewSet(
+    QueryParamsMixin,
     AccessLoggedMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -88,12 +89,12 @@ class ServicePactViewSet(
     """Patti di servizio of the people of the caller's offices."""
 
     serializer_class = ServicePactSerializer
+    query_params = {"list": (PERSON_FILTER,)}
 
     def get_queryset(self) -> QuerySet[ServicePact]:
         rows = ServicePact.objects.for_operator(self.request.user).defer("document")
-        person = self.request.query_params.get("person", "")
-        if person.isdigit():
-            rows = rows.filter(person_id=int(person))
+        if "person" in self.query:
+            rows = rows.filter(person_id=self.query["person"])
         return rows.order_by("id")
 
     def perform_create(self, serializer: Any) -> None:

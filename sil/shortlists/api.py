@@ -12,14 +12,14 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.shortlists import actions
@@ -28,6 +28,7 @@ from sil.shortlists.models import (
     Outcome,
     Shortlist,
     ShortlistEntry,
+    ShortlistState,
 )
 from sil.vacancies.models import Vacancy
 from sil.vacancies.queries import vacancies_for_operator
@@ -134,15 +135,8 @@ class OutcomeSerializer(serializers.Serializer[dict[str, Any]]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("vacancy", OpenApiTypes.INT, description="id dell'offerta"),
-            OpenApiParameter("state", OpenApiTypes.STR, description="draft, sent, closed"),
-        ]
-    )
-)
 class ShortlistViewSet(
+    QueryParamsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -152,16 +146,22 @@ class ShortlistViewSet(
     in preparation with `person_ids`."""
 
     serializer_class = ShortlistSerializer
+    query_params = {
+        "list": (
+            QueryParam("vacancy", int, description="Id dell'offerta"),
+            QueryParam("state", enum=ShortlistState.values, description="Stato della rosa"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Shortlist]:
         shortlists = Shortlist.objects.for_operator(self.request.user)
-        params = self.request.query_params
-        if params.get("vacancy", "").isdigit():
-            shortlists = shortlists.filter(vacancy_id=int(params["vacancy"]))
-        if params.get("state"):
-            shortlists = shortlists.filter(state=params["state"])
+        if "vacancy" in self.query:
+            shortlists = shortlists.filter(vacancy_id=self.query["vacancy"])
+        if "state" in self.query:
+            shortlists = shortlists.filter(state=self.query["state"])
+        shortlists = shortlists.annotate(candidates=Count("entries"))
         if self.action == "list":
-            return shortlists.annotate(candidates=Count("entries")).order_by("-created_at", "-id")
+            return shortlists.order_by("-created_at", "-id")
         return shortlists.prefetch_related("entries__person").order_by("-created_at", "-id")
 
     def _detail(self, shortlist: Shortlist, code: int = status.HTTP_200_OK) -> Response:

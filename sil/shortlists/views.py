@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sil.core.audit import log_access
+from sil.core.params import parse_id
 from sil.core.web import operator_required
 from sil.shortlists import actions
 from sil.shortlists.forms import ContactForm, FeedbackForm, OutcomeForm, SendForm
@@ -67,8 +68,9 @@ def shortlist_list(request: HttpRequest) -> HttpResponse:
     if state in ShortlistState.values:
         shortlists = shortlists.filter(state=state)
     vacancy = request.GET.get("vacancy", "")
-    if vacancy.isdigit():
-        shortlists = shortlists.filter(vacancy_id=int(vacancy))
+    vacancy_id = parse_id(vacancy)
+    if vacancy_id is not None:
+        shortlists = shortlists.filter(vacancy_id=vacancy_id)
     shortlists = shortlists.annotate(
         candidates=Count("entries"),
         consented=Count("entries", filter=Q(entries__consent_to_share=True)),
@@ -86,7 +88,7 @@ def shortlist_list(request: HttpRequest) -> HttpResponse:
             "querystring": querystring.urlencode(),
             "states": ShortlistState.choices,
             "state": state,
-            "vacancy": vacancy if vacancy.isdigit() else "",
+            "vacancy": vacancy if vacancy_id is not None else "",
             "breadcrumbs": _list_crumbs(),
         },
     )
@@ -117,14 +119,14 @@ def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def add_candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
     """From the ranked candidates: the people ticked join the vacancy's open shortlist."""
     vacancy = vacancy_for_operator_or_404(request, vacancy_pk)
-    person_ids = [value for value in request.POST.getlist("person_ids") if value.isdigit()]
-    run = request.POST.get("match_run", "")
+    person_ids = [parse_id(value) for value in request.POST.getlist("person_ids")]
+    run = parse_id(request.POST.get("match_run", ""))
     try:
         shortlist = actions.do_add_candidates(
             vacancy,
-            [int(v) for v in person_ids],
+            [v for v in person_ids if v is not None],
             request.user,
-            match_run_id=int(run) if run.isdigit() else None,
+            match_run_id=run,
         )
     except ShortlistTransitionError as exc:
         for message in exc.messages:

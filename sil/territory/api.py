@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.territory.models import Municipality, Office, OfficeKind
 
 
@@ -25,36 +25,37 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         ]
 
 
-_MUNICIPALITY_FILTERS = [
-    OpenApiParameter("istat_code", str, description="Codice ISTAT (6 cifre)"),
-    OpenApiParameter("cadastral_code", str, description="Codice catastale (Belfiore)"),
-    OpenApiParameter("province", str, description="Sigla della provincia"),
-    OpenApiParameter("current", bool, description="Solo i comuni in vigore"),
-]
-
-
-@extend_schema_view(list=extend_schema(parameters=_MUNICIPALITY_FILTERS))
-class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
+class MunicipalityViewSet(QueryParamsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MunicipalitySerializer
+    query_params = {
+        "list": (
+            QueryParam("istat_code", description="Codice ISTAT (6 cifre)", max_length=6),
+            QueryParam("cadastral_code", description="Codice catastale (Belfiore)", max_length=4),
+            QueryParam("province", description="Sigla della provincia", max_length=2),
+            QueryParam("current", bool, description="Solo i comuni in vigore"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Municipality]:
         queryset = Municipality.objects.all()
-        params = self.request.query_params
+        params = self.query
         if params.get("istat_code"):
             queryset = queryset.filter(istat_code=params["istat_code"])
         if params.get("cadastral_code"):
             queryset = queryset.filter(cadastral_code=params["cadastral_code"].upper())
         if params.get("province"):
             queryset = queryset.filter(province_code=params["province"].upper())
-        if params.get("current") in {"true", "1"}:
+        if params.get("current"):
             queryset = queryset.current()
         return queryset.order_by("name", "id")
 
 
 class OfficeSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent_code = serializers.CharField(
+        source="parent.code", default=None, read_only=True, allow_null=True
+    )
     municipality_istat = serializers.CharField(
-        source="municipality.istat_code", default=None, read_only=True
+        source="municipality.istat_code", default=None, read_only=True, allow_null=True
     )
     municipalities_count = serializers.IntegerField(source="served", read_only=True)
 
@@ -78,23 +79,21 @@ class OfficeSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("kind", str, enum=OfficeKind.values, description="Tipo di ufficio"),
-            OpenApiParameter("code", str, description="Codice dell'ufficio"),
-            OpenApiParameter("istat_code", str, description="Uffici competenti per il comune"),
-        ]
-    )
-)
-class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
+class OfficeViewSet(QueryParamsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OfficeSerializer
+    query_params = {
+        "list": (
+            QueryParam("kind", enum=OfficeKind.values, description="Tipo di ufficio"),
+            QueryParam("code", description="Codice dell'ufficio", max_length=20),
+            QueryParam("istat_code", description="Uffici competenti per il comune", max_length=6),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Office]:
         queryset = Office.objects.select_related("parent", "municipality").annotate(
             served=Count("competences")
         )
-        params = self.request.query_params
+        params = self.query
         if params.get("kind"):
             queryset = queryset.filter(kind=params["kind"])
         if params.get("code"):

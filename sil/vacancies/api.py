@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -21,13 +21,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sil.classifications.models import ContractType, LanguageLevel
+from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.text import validate_multiline
+from sil.dossier.models import WorkingTime
 from sil.employers.models import Employer
 from sil.employers.queries import employer_ids_for_user
 from sil.territory.models import Municipality
 from sil.vacancies import actions
 from sil.vacancies.machine import EMPLOYER, actor_of
-from sil.vacancies.models import Vacancy, VacancyLanguage
+from sil.vacancies.models import Vacancy, VacancyLanguage, VacancyState
 from sil.vacancies.queries import (
     BOARD_RELATED,
     BoardQuery,
@@ -100,6 +102,7 @@ class PublishSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class VacancyViewSet(
+    QueryParamsMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
@@ -109,6 +112,13 @@ class VacancyViewSet(
 
     serializer_class = VacancySerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    query_params = {
+        "list": (
+            QueryParam("state", enum=VacancyState.values, description="Stato dell'offerta"),
+            QueryParam("employer", int, description="Id dell'impresa"),
+            QueryParam("office", int, description="Id del CPI"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Vacancy]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -120,22 +130,10 @@ class VacancyViewSet(
             vacancies = Vacancy.objects.for_employers(employer_ids_for_user(user))
         else:
             raise PermissionDenied(_("Accesso riservato a operatori e imprese."))
-        params = self.request.query_params
         for name in ("state", "employer", "office"):
-            value = params.get(name, "")
-            if value:
-                vacancies = vacancies.filter(**{name: value})
+            if name in self.query:
+                vacancies = vacancies.filter(**{name: self.query[name]})
         return vacancies.prefetch_related("languages__level").order_by("-updated_at", "-id")
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("state", str, description="Stato dell'offerta"),
-            OpenApiParameter("employer", int, description="Id dell'impresa"),
-            OpenApiParameter("office", int, description="Id del CPI"),
-        ]
-    )
-    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
     def _may_change(self, vacancy: Vacancy) -> None:
         user = self.request.user
@@ -294,16 +292,28 @@ class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         read_only_fields = fields
 
 
-class JobViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class JobViewSet(QueryParamsMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """The public job board: published vacancies not expired. Anonymous access allowed.
     `?q=` full text, `?profession=` CP code or prefix, `?municipality=` ISTAT code with
     `?radius_km=`, `?contract_type=` code, `?working_time=`."""
 
     serializer_class = JobSerializer
     permission_classes = [permissions.AllowAny]
+    query_params = {
+        "list": (
+            QueryParam("q", description="Testo libero", max_length=100),
+            QueryParam("profession", description="Codice CP o suo prefisso", max_length=12),
+            QueryParam("municipality", description="Codice ISTAT del comune", max_length=6),
+            QueryParam("radius_km", int, description="Distanza dal comune (km, massimo 200)"),
+            QueryParam(
+                "contract_type", description="Codice della tipologia contrattuale", max_length=20
+            ),
+            QueryParam("working_time", enum=WorkingTime.values, description="full, part o any"),
+        )
+    }
 
     def get_queryset(self) -> QuerySet[Vacancy]:
-        params = self.request.query_params
+        params = self.query
         municipality = None
         istat = params.get("municipality", "")
         if istat:
@@ -316,31 +326,15 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
             if contract is None:
                 return Vacancy.objects.none()
             contract_id = contract.pk
-        radius = params.get("radius_km", "")
         query = BoardQuery(
-            text=params.get("q", "")[:100],
-            profession_code=params.get("profession", "")[:12],
+            text=params.get("q", ""),
+            profession_code=params.get("profession", ""),
             municipality=municipality,
-            radius_km=min(int(radius), 200) if radius.isdigit() else 0,
+            radius_km=min(params.get("radius_km", 0), 200),
             contract_type_id=contract_id,
             working_time=params.get("working_time", ""),
         )
         return search_board(query).select_related(*BOARD_RELATED)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Testo libero"),
-            OpenApiParameter("profession", str, description="Codice CP o suo prefisso"),
-            OpenApiParameter("municipality", str, description="Codice ISTAT del comune"),
-            OpenApiParameter("radius_km", int, description="Distanza dal comune (km)"),
-            OpenApiParameter(
-                "contract_type", str, description="Codice della tipologia contrattuale"
-            ),
-            OpenApiParameter("working_time", str, description="full, part o any"),
-        ]
-    )
-    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
 
 ROUTES: list[tuple[str, Any, str]] = [

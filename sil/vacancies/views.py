@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sil.classifications.models import EscoOccupation, Profession
+from sil.core.params import parse_id
 from sil.core.web import operator_required
 from sil.employers.models import Employer
 from sil.territory.models import Municipality, Office, OfficeKind
@@ -166,9 +167,9 @@ def _editor(
 @operator_required
 def vacancy_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
-    employer_id = request.GET.get("employer", "")
-    if employer_id.isdigit():
-        initial["employer"] = Employer.objects.filter(pk=int(employer_id)).first()
+    employer_id = parse_id(request.GET.get("employer", ""))
+    if employer_id is not None:
+        initial["employer"] = Employer.objects.filter(pk=employer_id).first()
         if initial["employer"] is not None:
             initial["municipality"] = initial["employer"].municipality
     form = VacancyForm(request.POST or None, initial=initial)

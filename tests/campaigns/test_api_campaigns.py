@@ -86,3 +86,13 @@ def test_import_through_the_api(client, world):
     assert Convocation.objects.filter(campaign=campaign).count() == 3
     dry = client.get(f"{CAMPAIGNS}{campaign.pk}/dry-run/").json()
     assert dry["recipients"] == 3 and dry["recipients_by_office"] == {"CPI-NA": 2, "CPI-SA": 1}
+
+
+def test_an_image_named_csv_is_a_reported_error_through_the_api(client, world):
+    client.force_login(UserFactory(regional=True))
+    url = f"{CAMPAIGNS}{world['campaign'].pk}/import/"
+    image = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+    response = client.post(url, {"file": SimpleUploadedFile("lista.csv", image)})
+    assert response.status_code == 400
+    assert [error["code"] for error in response.json()["errors"]] == ["file_binary"]
+    assert Convocation.objects.count() == 0

@@ -261,3 +261,28 @@ def test_state_moves_from_the_page(client, world, regional):
     login(client, operator)
     response = client.post(url, {"target": "ready"}, follow=True)
     assert "permessi" in response.content.decode()
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (PNG, "non è un file di testo"),
+        # CP850 (the DOS code page) writes ü as 0x81, which no Windows code page reads.
+        ("\n".join([*good_lines(), row("X", "Müller")]).encode("cp850"), "Codifica"),
+        (
+            "\n".join(good_lines()).encode().replace(b"Rossi", b"Ros\x00si"),
+            "non è un file di testo",
+        ),
+    ],
+    ids=["png-named-csv", "cp850", "nul-byte"],
+)
+def test_unreadable_upload_is_a_reported_error(client, world, regional, content, message):
+    login(client, regional)
+    url = reverse("campaigns:campaign_import", args=[world["campaign"].pk])
+    response = client.post(url, {"file": SimpleUploadedFile("lista.csv", content)}, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Convocation.objects.count() == 0

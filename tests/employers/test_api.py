@@ -115,3 +115,12 @@ def test_sole_trader_reads_are_logged(api, world):
         ("api_list", str(trader.pk)),
     ]
     assert Employer.objects.count() == 2
+
+
+def test_a_patch_answers_every_field_as_a_read_does(api, world):
+    firm = EmployerFactory(office=world["cpi_a"], economic_activity=None)
+    api.force_authenticate(world["operator_a"])
+    read = api.get(f"{URL}{firm.pk}/").json()
+    patched = api.patch(f"{URL}{firm.pk}/", {"name": "Nuovo nome"}).json()
+    assert set(patched) == set(read)
+    assert patched["ateco_code"] is None and patched["ateco_edition"] is None

@@ -415,3 +415,17 @@ def test_optional_domicile_columns(tmp_path, naples, salerno, cpi_naples, settin
     person = Person.objects.get()
     assert (person.domicile_municipality, person.domicile_address) == (salerno, "Corso 1")
     assert person.competent_office == cpi_salerno
+
+
+def test_binary_or_undecodable_file_is_a_reported_error(tmp_path):
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(",".join(HEADER).encode() + b"\r\nRoss\x00i\r\n")
+    report, status = run(nul)
+    assert status != 0
+    assert [e["code"] for e in report["errors"]] == ["file_binary"]
+    dos = tmp_path / "dos.csv"
+    dos.write_bytes((",".join(HEADER) + "\r\nMüller\r\n").encode("cp850"))
+    report, status = run(dos)
+    assert status != 0
+    assert [e["code"] for e in report["errors"]] == ["file_encoding"]
+    assert Person.objects.count() == 0

@@ -73,3 +73,8 @@ def test_other_offices_and_non_operators_see_nothing(world, shortlist):
     )
     assert response.status_code == 400
     assert Shortlist.objects.count() == 1
+
+
+def test_detail_carries_the_candidate_count_as_the_list_does(api, shortlist):
+    detail = api.get(f"/api/v1/shortlists/{shortlist.pk}/").json()
+    assert detail["candidates"] == shortlist.entries.count() == len(detail["entries"])
