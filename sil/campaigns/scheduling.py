@@ -118,8 +118,9 @@ def citizen_slots(appointment: Appointment, slots: SlotQuerySet) -> SlotQuerySet
     """The slots a convoked person may move to on their link: the scheduler's rules.
 
     Registered for the "campaign" topic in CampaignsConfig.ready() (sil.appointments.offers):
-    inside the campaign's window (never after its deadline) and under its per-day capacity at
-    the office, the person's own appointment not counted.
+    never after the campaign's deadline and under its per-day capacity at the office, the
+    person's own appointment not counted. Unlike the scheduler it may offer a slot sooner than
+    the first day the campaign calls people (the person chooses to come earlier).
     """
     from sil.campaigns.models import Campaign as CampaignModel
     from sil.campaigns.models import OfficeCapacity
@@ -129,8 +130,9 @@ def citizen_slots(appointment: Appointment, slots: SlotQuerySet) -> SlotQuerySet
     campaign = CampaignModel.objects.filter(pk=campaign_id).first() if campaign_id else None
     if campaign is None:
         return slots
-    _start, _end, lower, upper = _window(campaign)
-    slots = slots.filter(starts_at__gte=lower, starts_at__lt=upper)
+    _start, _end, _lower, upper = _window(campaign)
+    lower = timezone.now()
+    slots = slots.filter(starts_at__lt=upper)
     per_day = (
         OfficeCapacity.objects.filter(campaign=campaign, office_id=appointment.office_id)
         .values_list("per_day", flat=True)
