@@ -162,15 +162,18 @@ WITH stale AS (
 SELECT count(*) FROM stale
 """  # noqa: S608 - identifiers are ours, values are parameters
 
-# The attempt and the message's count move together: attempts == its attempt rows.
+# The attempts and their messages' counts move together: attempts == its attempt rows.
 _BEGIN = f"""
 WITH counted AS (
-    UPDATE {TABLE} SET attempts = attempts + 1 WHERE id = %(message)s RETURNING attempts
+    UPDATE {TABLE} SET attempts = attempts + 1 WHERE id = ANY(%(ids)s) RETURNING id, attempts
+), begun AS (
+    INSERT INTO {ATTEMPTS} (message_id, provider, at, state, reference, ok, permanent, response)
+    SELECT c.id, %(provider)s, %(now)s, 'sending', v.reference, false, false, ''
+      FROM counted c JOIN unnest(%(ids)s::bigint[], %(refs)s::text[]) AS v(id, reference)
+           ON v.id = c.id
+    RETURNING id, message_id
 )
-INSERT INTO {ATTEMPTS} (message_id, provider, at, state, reference, ok, permanent, response)
-SELECT %(message)s, %(provider)s, %(now)s, 'sending', %(reference)s, false, false, ''
-  FROM counted
-RETURNING id, (SELECT attempts FROM counted)
+SELECT b.message_id, b.id, c.attempts FROM begun b JOIN counted c ON c.id = b.message_id
 """  # noqa: S608 - identifiers are ours, values are parameters
 
 _CLAIM = f"""
@@ -209,21 +212,25 @@ def recover_expired_leases(now: dt.datetime | None = None) -> int:
         return int(cursor.fetchone()[0])
 
 
-def begin_attempt(provider: str, message_id: int) -> tuple[int, int]:
-    """Record (and, outside a transaction, commit) an attempt before its transmission.
+def begin_attempts(provider: str, message_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Record (and, outside a transaction, commit) attempts before their transmission.
 
-    Returns the attempt's id and the message's attempt count including this one.
+    One statement for all; returns {message id: (attempt id, attempts including this one)}.
     """
     params: dict[str, Any] = {
-        "message": message_id,
+        "ids": message_ids,
+        "refs": [reference_for(provider, pk) for pk in message_ids],
         "provider": provider,
         "now": timezone.now(),
-        "reference": reference_for(provider, message_id),
     }
     with connection.cursor() as cursor:
         cursor.execute(_BEGIN, params)
-        attempt_id, attempts = cursor.fetchone()
-        return int(attempt_id), int(attempts)
+        return {int(pk): (int(aid), int(n)) for pk, aid, n in cursor.fetchall()}
+
+
+def begin_attempt(provider: str, message_id: int) -> tuple[int, int]:
+    """begin_attempts for one message: (attempt id, attempts including this one)."""
+    return begin_attempts(provider, [message_id])[message_id]
 
 
 def claim(
@@ -512,20 +519,42 @@ class Dispatcher:
         # transmission without its attempt.
         free = threading.BoundedSemaphore(self.threads)
         pending: list[Outcome | Future[Outcome]] = []
-        for item in items:
-            expired = _expired(item, transport.name)
-            if expired is not None:
-                pending.append(expired)
-                continue
+        queue = list(items)
+        while queue:
             free.acquire()
+            # Every thread free right now gets one: their attempts in one statement.
+            ready = [queue.pop(0)]
+            while queue and free.acquire(blocking=False):
+                ready.append(queue.pop(0))
+            sendable: list[Claimed] = []
+            for item in ready:
+                expired = _expired(item, transport.name)
+                if expired is None:
+                    sendable.append(item)
+                else:
+                    pending.append(expired)
+                    free.release()
+            handed = 0  # permits now owned by a submitted transmission or given back
             try:
-                attempt_id, item.attempts = begin_attempt(transport.name, item.message.id)
-                future = self.pool.submit(_send_one, transport, item, attempt_id)
+                begun = (
+                    begin_attempts(transport.name, [i.message.id for i in sendable])
+                    if sendable
+                    else {}
+                )
+                for item in sendable:
+                    if item.message.id not in begun:  # the row is gone: nothing to send
+                        free.release()
+                        handed += 1
+                        continue
+                    attempt_id, item.attempts = begun[item.message.id]
+                    future = self.pool.submit(_send_one, transport, item, attempt_id)
+                    handed += 1
+                    future.add_done_callback(lambda _done: free.release())
+                    pending.append(future)
             except BaseException:
-                free.release()
+                for _item in sendable[handed:]:
+                    free.release()
                 raise
-            future.add_done_callback(lambda _done: free.release())
-            pending.append(future)
         outcomes = [p.result() if isinstance(p, Future) else p for p in pending]
         record(outcomes)
         successes = failures = 0
