@@ -377,6 +377,15 @@ WHERE m.id = v.id
 """  # noqa: S608 - identifiers are ours, values are parameters
 
 
+_ANSWER = f"""
+UPDATE {ATTEMPTS} AS a SET state = 'answered', ok = v.ok, permanent = v.permanent,
+    http_status = v.http, response = v.response, duration_ms = v.ms
+FROM unnest(%(id)s::bigint[], %(ok)s::boolean[], %(permanent)s::boolean[], %(http)s::int[],
+            %(response)s::text[], %(ms)s::int[]) AS v(id, ok, permanent, http, response, ms)
+WHERE a.id = v.id
+"""  # noqa: S608 - identifiers are ours, values are parameters
+
+
 def record(outcomes: list[Outcome]) -> None:
     if not outcomes:
         return
@@ -411,10 +420,20 @@ def record(outcomes: list[Outcome]) -> None:
             if o.attempted
         ]
         # Attempts begun before the transmission are completed; any other is written now.
-        DeliveryAttempt.objects.bulk_update(
-            [a for a in answered if a.pk is not None],
-            ["state", "ok", "permanent", "http_status", "response", "duration_ms"],
-        )
+        begun = [a for a in answered if a.pk is not None]
+        if begun:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _ANSWER,
+                    {
+                        "id": [a.pk for a in begun],
+                        "ok": [a.ok for a in begun],
+                        "permanent": [a.permanent for a in begun],
+                        "http": [a.http_status for a in begun],
+                        "response": [a.response for a in begun],
+                        "ms": [a.duration_ms for a in begun],
+                    },
+                )
         DeliveryAttempt.objects.bulk_create([a for a in answered if a.pk is None])
     by_provider: dict[str, list[str]] = {}
     for o in outcomes:
