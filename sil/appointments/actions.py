@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sil.appointments import machine
+from sil.appointments import machine, offers
 from sil.appointments.days import closed_days, opening_hours, within_hours
 from sil.appointments.models import (
     LIVE_STATUSES,
@@ -334,7 +334,8 @@ def do_move(
 ) -> Appointment:
     """Move to another slot: a new appointment takes the old one's place (status moved).
 
-    A citizen may move only to a slot of the same office.
+    A citizen may move only to a slot the link offers (offers.citizen_slots: the same office,
+    and the rule of the app that owns the topic, e.g. a campaign's deadline).
     """
     with audit_context(action="move_appointment", appointment=appointment.pk), transaction.atomic():
         old = _lock(appointment)
@@ -346,6 +347,11 @@ def do_move(
         if new_slot.pk == old.slot_id:
             raise ValidationError(_("Il nuovo orario è uguale a quello attuale."), code="same")
         locked = _lock_free_slot(new_slot)
+        if by_citizen and not offers.is_offered(old, locked):
+            raise ValidationError(
+                _("Questo orario non è tra quelli disponibili: scegline uno dall'elenco."),
+                code="not_offered",
+            )
         # Free the person's time first: the new slot may overlap the old one.
         old.status = status
         old.link_version += 1
@@ -418,6 +424,7 @@ def do_check_in(appointment: Appointment, *, by: Any = None) -> Appointment:
     ):
         locked = _lock(appointment)
         locked.status = machine.next_status(locked.status, "check_in")
+        machine.check_time(locked, "check_in")
         locked.checked_in_at = timezone.now()
         locked.save(update_fields=["status", "checked_in_at"])
         _event(locked, "checked_in", by, False)
@@ -426,7 +433,7 @@ def do_check_in(appointment: Appointment, *, by: Any = None) -> Appointment:
 
 
 def do_close(appointment: Appointment, *, attended: bool, by: Any = None) -> Appointment:
-    """Close the appointment as held (done) or as a no-show (missed)."""
+    """Close the appointment as held (done) or as a no-show (missed), once its time has come."""
     kind = "done" if attended else "missed"
     with (
         audit_context(action="close_appointment", appointment=appointment.pk),
@@ -434,6 +441,7 @@ def do_close(appointment: Appointment, *, attended: bool, by: Any = None) -> App
     ):
         locked = _lock(appointment)
         locked.status = machine.next_status(locked.status, kind)
+        machine.check_time(locked, kind)
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closed_at"])
         _event(locked, kind, by, False)

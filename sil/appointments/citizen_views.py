@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from sil.appointments import actions, links, queries
+from sil.appointments import actions, links, offers
 from sil.appointments.models import Appointment, Slot
 
 
@@ -44,7 +44,8 @@ def _page(
         "appointment": appointment,
         "office": appointment.office,
         "token": token,
-        "free_slots": list(queries.free_slots(appointment.office_id, limit=12, one_per_time=True)),
+        # The same offer do_move checks: one choice per time, the earliest twelve.
+        "free_slots": list(offers.citizen_slots(appointment).distinct("starts_at")[:12]),
         "cancel_form": extra.pop("cancel_form", CancelForm()),
         **extra,
     }

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sil.appointments import actions, ics, queries
+from sil.appointments import actions, ics, machine, queries
 from sil.appointments.forms import SlotsForm, SlotTemplateForm
 from sil.appointments.models import (
     LIVE_STATUSES,
@@ -166,6 +166,10 @@ def day_list(request: HttpRequest, office: str) -> HttpResponse:
     the_office = _office_or_404(request, office)
     day = parse_day(request.GET.get("data", "")) or timezone.localdate()
     appointments = list(queries.day_list(the_office, day))
+    now = timezone.now()
+    for appointment in appointments:
+        # Only what may be recorded now: no arrival or no-show ahead of time.
+        appointment.actions_now = machine.actions_now(appointment, now)
     log_access(request, [a.person for a in appointments], action="list", purpose="day_list")
     return render(
         request,

@@ -8,12 +8,15 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campagne di convocazione")
 
     def ready(self) -> None:
+        from sil.appointments import offers
         from sil.campaigns import launch, receivers  # noqa: F401  (launch holds a worker task)
         from sil.campaigns.outcomes import timeline_events
+        from sil.campaigns.scheduling import citizen_slots
         from sil.people import timeline
 
         receivers.connect()
         timeline.register_source("campaigns", timeline_events)
+        offers.register("campaign", citizen_slots)
 
         from sil.core.registry import ApiRoute, NavEntry, UrlMount, registry
 

@@ -5,8 +5,9 @@ same actions the screens use: a calendar per CPI with weekly slots for the next 
 list of up to PER_OFFICE demo people per CPI imported as the national platform would send it,
 the campaign made ready and launched (scheduling and invitations), then a few people per CPI
 moved along: one confirmed by link, one signed the Patto on paper, one present who refused it,
-one exempt, one already employed. Their outcomes are spread over the last working days so
-that the dashboard has a daily series and a projection to show.
+one exempt, one already employed. Those seen at the desk had their appointment on a past
+working day (check-in and outcome need its time to have come); the other outcomes are spread
+over the last working days so that the dashboard has a daily series and a projection to show.
 
 Idempotent: a campaign already there is topped up (missing outcomes only), never duplicated;
 one that an interrupted run left before its launch is carried on from where it stopped.
@@ -208,6 +209,36 @@ def _sign_on_paper(convocation: Convocation, by: Any) -> None:
     do_upload_pact_scan(pact, SimpleUploadedFile("patto.pdf", DEMO_SCAN), by=by)
 
 
+def _held_earlier(convocation: Convocation, by: Any) -> Any:
+    """Demo only: the person's appointment is dated on the last working day with a free slot
+    of the same calendar (made from its weekly templates), so that their reception can be
+    recorded: presence and absence need the appointment's time to have come. Only the date
+    moves; check-in and outcome then go through the actions. None when no past slot is free."""
+    from sil.appointments.actions import do_create_slots
+    from sil.appointments.models import Appointment, Slot
+
+    appointment = convocation.appointment
+    assert appointment is not None
+    calendar = appointment.slot.calendar
+    day = timezone.localdate()
+    for _attempt in range(10):
+        day = previous_working_day(day)
+        do_create_slots(calendar, day, day, by=by)
+        slot = (
+            Slot.objects.free()
+            .filter(calendar=calendar, starts_at__date=day)
+            .order_by("starts_at")
+            .first()
+        )
+        if slot is not None:
+            Appointment.objects.filter(pk=appointment.pk).update(
+                slot=slot, starts_at=slot.starts_at, ends_at=slot.ends_at
+            )
+            appointment.refresh_from_db()
+            return appointment
+    return None
+
+
 def _scenario(convocation: Convocation, index: int, by: Any) -> str | None:
     """What happens to the index-th person of a CPI; returns the outcome recorded, if any."""
     from sil.appointments.actions import do_check_in, do_confirm
@@ -220,6 +251,10 @@ def _scenario(convocation: Convocation, index: int, by: Any) -> str | None:
         do_confirm(appointment, by_citizen=True)
         return None
     if index in (1, 2):
+        # Seen at the desk: on an appointment whose day has come, never one ahead.
+        appointment = _held_earlier(convocation, by)
+        if appointment is None:
+            return None
         do_check_in(appointment, by=by)
         if index == 1:
             _sign_on_paper(convocation, by)
@@ -252,13 +287,19 @@ def _spread_outcomes(campaign: Campaign) -> None:
     closed = list(
         Convocation.objects.filter(
             campaign=campaign, state=ConvocationState.CLOSED, outcome_at__date=today
-        ).order_by("id")
+        )
+        .select_related("appointment")
+        .order_by("id")
     )
     day = today
+    now = timezone.now()
     for number, convocation in enumerate(closed):
         if number % 3 == 0:
             day = previous_working_day(day)
         at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, number % 50)))
+        appointment = convocation.appointment
+        if appointment is not None and appointment.ends_at <= now:
+            at = appointment.ends_at  # seen at the desk: recorded as the appointment ended
         Convocation.objects.filter(pk=convocation.pk).update(outcome_at=at)
 
 

@@ -38,6 +38,17 @@ class OutcomeForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, offered: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page offers only what may be recorded now; a forged choice still reaches the
+        # action, which refuses it with its own message.
+        self.limited = offered is not None and len(offered) < len(Outcome.values)
+        if offered is not None:
+            allowed = set(offered)
+            self.fields["outcome"].widget.choices = [
+                (value, label) for value, label in Outcome.choices if value in allowed
+            ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("outcome") in NOTE_REQUIRED and not (data.get("note") or "").strip():

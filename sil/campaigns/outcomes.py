@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sil.appointments import machine
 from sil.appointments.models import Appointment, AppointmentStatus
 from sil.campaigns.models import (
     Convocation,
@@ -132,16 +133,25 @@ def _close_appointment(appointment: Appointment, outcome: str, by: Any) -> None:
         appointments.do_cancel(appointment, by=by, reason=str(Outcome(outcome).label))
 
 
-def _may_close_now(appointment: Appointment, outcome: str) -> bool:
-    """Absent only once the time has come; present from the day itself (or once arrived)."""
-    if outcome in ABSENT_OUTCOMES:
-        return appointment.starts_at <= timezone.now()
+def appointment_action(outcome: str) -> str:
+    """The appointment action an outcome asserts: "done" (present), "missed" (absent) or ""."""
     if outcome in PRESENT_OUTCOMES:
-        return (
-            appointment.status == AppointmentStatus.CHECKED_IN
-            or timezone.localdate(appointment.starts_at) <= timezone.localdate()
-        )
-    return True
+        return "done"
+    if outcome in ABSENT_OUTCOMES:
+        return "missed"
+    return ""
+
+
+def may_record_now(appointment: Appointment | None, outcome: str) -> bool:
+    """Presence from the appointment's day on, absence once its start has passed (the same
+    time rule as the appointment's own actions); other outcomes at any time."""
+    action = appointment_action(outcome)
+    return appointment is None or not action or machine.time_has_come(appointment, action)
+
+
+def outcomes_now(appointment: Appointment | None) -> list[str]:
+    """The outcomes that may be recorded now (what the reception form offers)."""
+    return [code for code in Outcome.values if may_record_now(appointment, code)]
 
 
 def do_record_outcome(
@@ -172,11 +182,11 @@ def do_record_outcome(
         appointment = locked.appointment
         if outcome in PRESENT_OUTCOMES | ABSENT_OUTCOMES and appointment is None:
             raise OutcomeError(_("Questo esito richiede un appuntamento."), code="no_appointment")
-        if appointment is not None and not _may_close_now(appointment, outcome):
-            raise OutcomeError(
-                _("L'appuntamento non è ancora iniziato: registrare l'arrivo o attendere."),
-                code="not_yet",
-            )
+        if appointment is not None and not may_record_now(appointment, outcome):
+            try:
+                machine.check_time(appointment, appointment_action(outcome))
+            except ValidationError as error:
+                raise OutcomeError(" ".join(error.messages), code="not_yet") from error
         pact = signed_pact(locked) if outcome in PACT_OUTCOMES else None
         if outcome in PACT_OUTCOMES and pact is None:
             raise OutcomeError(

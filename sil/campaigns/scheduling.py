@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sil.appointments.models import LIVE_STATUSES, Appointment, Slot
+from sil.appointments.models import LIVE_STATUSES, Appointment, Slot, SlotQuerySet
 from sil.core.audit import audit_context
 
 if TYPE_CHECKING:
@@ -110,6 +112,50 @@ def _needed_by_office(campaign: Campaign) -> dict[int, int]:
             [campaign.pk],
         )
         return dict(cur.fetchall())
+
+
+def citizen_slots(appointment: Appointment, slots: SlotQuerySet) -> SlotQuerySet:
+    """The slots a convoked person may move to on their link: the scheduler's rules.
+
+    Registered for the "campaign" topic in CampaignsConfig.ready() (sil.appointments.offers):
+    never after the campaign's deadline and under its per-day capacity at the office, the
+    person's own appointment not counted. Unlike the scheduler it may offer a slot sooner than
+    the first day the campaign calls people (the person chooses to come earlier).
+    """
+    from sil.campaigns.models import Campaign as CampaignModel
+    from sil.campaigns.models import OfficeCapacity
+    from sil.campaigns.receivers import campaign_id_of
+
+    campaign_id = campaign_id_of(appointment.topic)
+    campaign = CampaignModel.objects.filter(pk=campaign_id).first() if campaign_id else None
+    if campaign is None:
+        return slots
+    _start, _end, _lower, upper = _window(campaign)
+    lower = timezone.now()
+    slots = slots.filter(starts_at__lt=upper)
+    per_day = (
+        OfficeCapacity.objects.filter(campaign=campaign, office_id=appointment.office_id)
+        .values_list("per_day", flat=True)
+        .first()
+    )
+    if per_day is None:
+        return slots
+    full_days = (
+        Appointment.objects.live()
+        .filter(
+            topic=campaign.topic,
+            office_id=appointment.office_id,
+            starts_at__gte=lower,
+            starts_at__lt=upper,
+        )
+        .exclude(pk=appointment.pk)
+        .annotate(day=TruncDate("starts_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .filter(n__gte=per_day)
+        .values("day")
+    )
+    return slots.exclude(Q(local_day__in=full_days))  # local_day: offers.citizen_slots
 
 
 # ---------------------------------------------------------------------------------------------

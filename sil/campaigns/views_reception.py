@@ -162,7 +162,7 @@ def pact_url(convocation: Convocation) -> str:
 @operator_required
 def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     convocation = _convocation_or_404(request, pk)
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(request.POST or None, offered=outcomes.outcomes_now(convocation.appointment))
     if request.method == "POST" and form.is_valid():
         try:
             outcomes.do_record_outcome(

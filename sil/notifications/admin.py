@@ -30,6 +30,8 @@ class AttemptInline(admin.TabularInline):  # type: ignore[type-arg]
     readonly_fields = (
         "at",
         "provider",
+        "state",
+        "reference",
         "ok",
         "permanent",
         "http_status",

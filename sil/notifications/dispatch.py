@@ -5,10 +5,14 @@ One round, per channel:
 2. due rows are claimed with FOR UPDATE SKIP LOCKED and, in the same statement, either marked
    sending with a lease or, past their time to live, expired (never sent); the claim commits
    before anything is sent, so other processes skip those rows;
-3. the batch is sent by a small thread pool (HTTP keeps its connections open);
-4. one transaction records every attempt with the provider's raw answer and moves each row to
-   sent, to pending again later (exponential backoff) or to failed.
+3. the batch is sent by a small thread pool (HTTP keeps its connections open); just before
+   each transmission its attempt row is committed (state sending), and only as many as there
+   are free threads, so every transmission a provider saw has its attempt, even after kill -9;
+4. one transaction completes every attempt with the provider's raw answer and moves each row
+   to sent, to pending again later (exponential backoff) or to failed.
 A message re-sent after a crash carries the same reference (its id): the gateway drops the copy.
+At least once: what was in flight when a worker died is sent again, unless a delivery report
+acknowledged it meanwhile; its interrupted attempt stays on record next to the new one.
 
 Shared by every process, in ProviderState: a token bucket per provider (global rate limit) and
 the health of the primary SMS gateway (failover to the fallback after repeated failures).
@@ -20,9 +24,10 @@ import datetime as dt
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +38,7 @@ from django.utils import timezone
 
 from sil.notifications.actions import TABLE, attach_waiting_reports
 from sil.notifications.models import (
+    AttemptState,
     Channel,
     DeliveryAttempt,
     MessageStatus,
@@ -50,9 +56,11 @@ from sil.notifications.transports import (
     Transport,
     TransportError,
     build_transport,
+    reference_for,
 )
 
 logger = logging.getLogger(__name__)
+ATTEMPTS = DeliveryAttempt._meta.db_table
 
 CHANNEL_PROVIDER = {Channel.EMAIL: EMAIL, Channel.SMS: SMS, Channel.APPIO: APPIO}
 
@@ -136,9 +144,36 @@ def record_health(provider: str, successes: int, failures: int, now: dt.datetime
 
 # --- claim ----------------------------------------------------------------------------
 _RECOVER = f"""
-UPDATE {TABLE} SET status = 'pending', claimed_until = NULL, status_changed_at = %(now)s,
-    last_error = 'lease expired: the worker stopped while sending'
-WHERE status = 'sending' AND claimed_until < %(now)s
+WITH stale AS (
+    UPDATE {TABLE} SET status = 'pending', claimed_until = NULL, status_changed_at = %(now)s,
+        last_error = 'lease expired: the worker stopped while sending'
+    WHERE status = 'sending' AND claimed_until < %(now)s
+    RETURNING id
+), interrupted AS (
+    -- Attempts left in flight by a dead worker: those of the rows above (sent again), and
+    -- those whose message a delivery report acknowledged meanwhile (not sent again).
+    UPDATE {ATTEMPTS} AS a SET state = 'interrupted',
+        response = 'the worker stopped before the provider''s answer was recorded'
+    WHERE a.state = 'sending'
+      AND (a.message_id IN (SELECT id FROM stale)
+           OR (a.at < %(lease_start)s AND NOT EXISTS (
+                   SELECT 1 FROM {TABLE} m WHERE m.id = a.message_id AND m.status = 'sending')))
+)
+SELECT count(*) FROM stale
+"""  # noqa: S608 - identifiers are ours, values are parameters
+
+# The attempts and their messages' counts move together: attempts == its attempt rows.
+_BEGIN = f"""
+WITH counted AS (
+    UPDATE {TABLE} SET attempts = attempts + 1 WHERE id = ANY(%(ids)s) RETURNING id, attempts
+), begun AS (
+    INSERT INTO {ATTEMPTS} (message_id, provider, at, state, reference, ok, permanent, response)
+    SELECT c.id, %(provider)s, %(now)s, 'sending', v.reference, false, false, ''
+      FROM counted c JOIN unnest(%(ids)s::bigint[], %(refs)s::text[]) AS v(id, reference)
+           ON v.id = c.id
+    RETURNING id, message_id
+)
+SELECT b.message_id, b.id, c.attempts FROM begun b JOIN counted c ON c.id = b.message_id
 """  # noqa: S608 - identifiers are ours, values are parameters
 
 _CLAIM = f"""
@@ -153,7 +188,6 @@ WITH due AS (
 UPDATE {TABLE} AS m SET
     status = CASE WHEN m.not_after <= %(now)s THEN 'expired' ELSE 'sending' END,
     claimed_until = CASE WHEN m.not_after <= %(now)s THEN NULL ELSE %(lease)s END,
-    attempts = m.attempts + CASE WHEN m.not_after <= %(now)s THEN 0 ELSE 1 END,
     last_error = CASE WHEN m.not_after <= %(now)s THEN 'expired before sending'
                       ELSE m.last_error END,
     status_changed_at = %(now)s
@@ -166,14 +200,37 @@ RETURNING m.id, m.status, m.channel, m.recipient, m.subject, m.body, m.html_body
 @dataclass
 class Claimed:
     message: OutgoingMessage
-    attempts: int
+    attempts: int  # attempts so far; this one included once begin_attempt has run
     not_after: dt.datetime | None
 
 
 def recover_expired_leases(now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    lease_start = now - dt.timedelta(seconds=settings.SIL_NOTIFICATIONS_LEASE_S)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_RECOVER, {"now": now or timezone.now()})
-        return int(cursor.rowcount)
+        cursor.execute(_RECOVER, {"now": now, "lease_start": lease_start})
+        return int(cursor.fetchone()[0])
+
+
+def begin_attempts(provider: str, message_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Record (and, outside a transaction, commit) attempts before their transmission.
+
+    One statement for all; returns {message id: (attempt id, attempts including this one)}.
+    """
+    params: dict[str, Any] = {
+        "ids": message_ids,
+        "refs": [reference_for(provider, pk) for pk in message_ids],
+        "provider": provider,
+        "now": timezone.now(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_BEGIN, params)
+        return {int(pk): (int(aid), int(n)) for pk, aid, n in cursor.fetchall()}
+
+
+def begin_attempt(provider: str, message_id: int) -> tuple[int, int]:
+    """begin_attempts for one message: (attempt id, attempts including this one)."""
+    return begin_attempts(provider, [message_id])[message_id]
 
 
 def claim(
@@ -228,6 +285,21 @@ class Outcome:
     duration_ms: int = 0
     next_at: dt.datetime | None = None
     attempted: bool = True
+    attempt_id: int | None = None
+
+
+def _expired(item: Claimed, provider: str) -> Outcome | None:
+    """The outcome of a claimed row whose time to live ran out before its turn, if it did."""
+    if item.not_after is not None and item.not_after <= timezone.now():
+        return Outcome(
+            item.message.id,
+            provider,
+            False,
+            MessageStatus.EXPIRED,
+            error="expired before sending",
+            attempted=False,
+        )
+    return None
 
 
 def backoff(attempts: int) -> float:
@@ -240,18 +312,9 @@ def backoff(attempts: int) -> float:
     return delay * jitter
 
 
-def _send_one(transport: Transport, item: Claimed) -> Outcome:
+def _send_one(transport: Transport, item: Claimed, attempt_id: int | None = None) -> Outcome:
+    """Transmit one claimed row (its attempt already recorded as attempt_id)."""
     message = item.message
-    now = timezone.now()
-    if item.not_after is not None and item.not_after <= now:
-        return Outcome(
-            message.id,
-            transport.name,
-            False,
-            MessageStatus.EXPIRED,
-            error="expired before sending",
-            attempted=False,
-        )
     started = time.perf_counter()
     try:
         result: SendResult = transport.send(message)
@@ -271,6 +334,7 @@ def _send_one(transport: Transport, item: Claimed) -> Outcome:
             permanent=exc.permanent,
             error=str(exc),
             duration_ms=duration,
+            attempt_id=attempt_id,
         )
         if not exc.permanent and item.attempts < settings.SIL_NOTIFICATIONS_MAX_ATTEMPTS:
             next_at = timezone.now() + dt.timedelta(seconds=backoff(item.attempts))
@@ -289,6 +353,7 @@ def _send_one(transport: Transport, item: Claimed) -> Outcome:
         raw=result.raw,
         http_status=result.http_status,
         duration_ms=duration,
+        attempt_id=attempt_id,
     )
 
 
@@ -312,6 +377,15 @@ WHERE m.id = v.id
 """  # noqa: S608 - identifiers are ours, values are parameters
 
 
+_ANSWER = f"""
+UPDATE {ATTEMPTS} AS a SET state = 'answered', ok = v.ok, permanent = v.permanent,
+    http_status = v.http, response = v.response, duration_ms = v.ms
+FROM unnest(%(id)s::bigint[], %(ok)s::boolean[], %(permanent)s::boolean[], %(http)s::int[],
+            %(response)s::text[], %(ms)s::int[]) AS v(id, ok, permanent, http, response, ms)
+WHERE a.id = v.id
+"""  # noqa: S608 - identifiers are ours, values are parameters
+
+
 def record(outcomes: list[Outcome]) -> None:
     if not outcomes:
         return
@@ -329,21 +403,38 @@ def record(outcomes: list[Outcome]) -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(_RECORD, params)
-        DeliveryAttempt.objects.bulk_create(
-            [
-                DeliveryAttempt(
-                    message_id=o.id,
-                    provider=o.provider,
-                    ok=o.ok,
-                    permanent=o.permanent,
-                    http_status=o.http_status,
-                    response=o.raw or o.error,
-                    duration_ms=o.duration_ms,
+        answered = [
+            DeliveryAttempt(
+                pk=o.attempt_id,
+                message_id=o.id,
+                provider=o.provider,
+                state=AttemptState.ANSWERED,
+                reference=reference_for(o.provider, o.id),
+                ok=o.ok,
+                permanent=o.permanent,
+                http_status=o.http_status,
+                response=o.raw or o.error,
+                duration_ms=o.duration_ms,
+            )
+            for o in outcomes
+            if o.attempted
+        ]
+        # Attempts begun before the transmission are completed; any other is written now.
+        begun = [a for a in answered if a.pk is not None]
+        if begun:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _ANSWER,
+                    {
+                        "id": [a.pk for a in begun],
+                        "ok": [a.ok for a in begun],
+                        "permanent": [a.permanent for a in begun],
+                        "http": [a.http_status for a in begun],
+                        "response": [a.response for a in begun],
+                        "ms": [a.duration_ms for a in begun],
+                    },
                 )
-                for o in outcomes
-                if o.attempted
-            ]
-        )
+        DeliveryAttempt.objects.bulk_create([a for a in answered if a.pk is None])
     by_provider: dict[str, list[str]] = {}
     for o in outcomes:
         if o.ok and o.provider_message_id:
@@ -386,7 +477,8 @@ class Dispatcher:
     def __init__(self, *, topic_prefix: str = "", batch: int | None = None) -> None:
         self.topic_prefix = topic_prefix
         self.batch = batch or settings.SIL_NOTIFICATIONS_BATCH
-        self.pool = ThreadPoolExecutor(max_workers=max(1, settings.SIL_NOTIFICATIONS_THREADS))
+        self.threads = max(1, settings.SIL_NOTIFICATIONS_THREADS)
+        self.pool = ThreadPoolExecutor(max_workers=self.threads)
         self.transports: dict[str, Transport | None] = {}
         self.stats = DispatchStats()
 
@@ -441,7 +533,48 @@ class Dispatcher:
         return rows.exists()
 
     def _send(self, transport: Transport, items: list[Claimed], now: dt.datetime) -> None:
-        outcomes = list(self.pool.map(lambda item: _send_one(transport, item), items))
+        # An attempt is committed just before its transmission, and only when a thread is free
+        # to transmit it at once: a crash leaves no attempt that never left, and no
+        # transmission without its attempt.
+        free = threading.BoundedSemaphore(self.threads)
+        pending: list[Outcome | Future[Outcome]] = []
+        queue = list(items)
+        while queue:
+            free.acquire()
+            # Every thread free right now gets one: their attempts in one statement.
+            ready = [queue.pop(0)]
+            while queue and free.acquire(blocking=False):
+                ready.append(queue.pop(0))
+            sendable: list[Claimed] = []
+            for item in ready:
+                expired = _expired(item, transport.name)
+                if expired is None:
+                    sendable.append(item)
+                else:
+                    pending.append(expired)
+                    free.release()
+            handed = 0  # permits now owned by a submitted transmission or given back
+            try:
+                begun = (
+                    begin_attempts(transport.name, [i.message.id for i in sendable])
+                    if sendable
+                    else {}
+                )
+                for item in sendable:
+                    if item.message.id not in begun:  # the row is gone: nothing to send
+                        free.release()
+                        handed += 1
+                        continue
+                    attempt_id, item.attempts = begun[item.message.id]
+                    future = self.pool.submit(_send_one, transport, item, attempt_id)
+                    handed += 1
+                    future.add_done_callback(lambda _done: free.release())
+                    pending.append(future)
+            except BaseException:
+                for _item in sendable[handed:]:
+                    free.release()
+                raise
+        outcomes = [p.result() if isinstance(p, Future) else p for p in pending]
         record(outcomes)
         successes = failures = 0
         for o in outcomes:

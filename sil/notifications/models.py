@@ -142,15 +142,33 @@ class OutboxMessage(models.Model):
         return f"{self.topic}/{self.step}/{self.channel} → {self.recipient}"
 
 
+class AttemptState(models.TextChoices):
+    # Written and committed before the transmission: a crash leaves this trace behind.
+    SENDING = "sending", _("in corso")
+    ANSWERED = "answered", _("risposta ricevuta")
+    # The worker stopped before the provider's answer was recorded: the message is sent
+    # again with the same reference, unless a delivery report acknowledged it meanwhile.
+    INTERRUPTED = "interrupted", _("interrotto")
+
+
 class DeliveryAttempt(models.Model):
-    """One hand-over to a provider, with its raw answer (kept for disputes and audits)."""
+    """One hand-over to a provider, with its raw answer (kept for disputes and audits).
+
+    The row is committed before the message leaves (state sending) and completed with the
+    answer, so every transmission a provider saw has its attempt, even after kill -9.
+    """
 
     message = models.ForeignKey(
         OutboxMessage, on_delete=models.CASCADE, related_name="delivery_attempts"
     )
     provider = models.CharField(_("fornitore"), max_length=40)
     at = models.DateTimeField(_("quando"), auto_now_add=True)
-    ok = models.BooleanField(_("accettato"))
+    state = models.CharField(
+        _("stato"), max_length=12, choices=AttemptState.choices, default=AttemptState.ANSWERED
+    )
+    # The idempotency key sent with the message: the same on every attempt of one message.
+    reference = models.CharField(_("riferimento"), max_length=120, blank=True)
+    ok = models.BooleanField(_("accettato"), default=False)
     permanent = models.BooleanField(_("errore definitivo"), default=False)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response = models.TextField(_("risposta del fornitore"), blank=True)

@@ -15,7 +15,6 @@ import smtplib
 import threading
 import time
 from dataclasses import dataclass
-from email.utils import make_msgid
 from typing import Any, Protocol
 
 import requests
@@ -74,6 +73,18 @@ class Transport(Protocol):
     def send(self, message: OutgoingMessage) -> SendResult: ...
 
     def close(self) -> None: ...
+
+
+def reference_for(provider: str, message_id: int) -> str:
+    """The idempotency key a provider gets for an outbox row, the same on every attempt.
+
+    SMS gateways get the outbox id as `reference` and drop a copy; e-mail gets a Message-ID
+    made from it (SMTP servers do not drop copies, but mail clients may show one); App IO's
+    API takes no key of ours (see docs/notifications.md).
+    """
+    if provider == EMAIL:
+        return f"<sil-outbox-{message_id}@opensil.invalid>"
+    return str(message_id)
 
 
 # Where sil/urls.py mounts webhook_urls (a test checks it against reverse()).
@@ -218,7 +229,8 @@ class EmailTransport:
         self._local = threading.local()
 
     def send(self, message: OutgoingMessage) -> SendResult:
-        message_id = make_msgid(domain="opensil.invalid")
+        # The same Message-ID on every attempt of one message (never a random one).
+        message_id = reference_for(EMAIL, message.id)
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.body,

@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.utils import timezone
 
 from sil.appointments import actions
 from sil.appointments.machine import AppointmentTransitionError
@@ -23,6 +24,8 @@ from tests.appointments.factories import (
     next_weekday,
 )
 from tests.factories import PersonFactory
+
+HOUR = dt.timedelta(hours=1)
 
 
 @pytest.fixture
@@ -132,7 +135,8 @@ class TestLifecycle:
         assert changes == [("cancelled", appointment.pk, None, True)]
 
     def test_confirm_check_in_done(self, changes):
-        appointment = AppointmentFactory()
+        # Started an hour ago: presence may be recorded (see TestTimeHasCome).
+        appointment = AppointmentFactory(slot=SlotFactory(starts_at=timezone.now() - HOUR))
         actions.do_confirm(appointment, by_citizen=True)
         actions.do_confirm(appointment, by_citizen=True)  # idempotent
         actions.do_check_in(appointment)
@@ -142,7 +146,7 @@ class TestLifecycle:
         assert [c[0] for c in changes] == ["confirmed", "checked_in", "done"]
 
     def test_missed_and_illegal_moves(self):
-        appointment = AppointmentFactory()
+        appointment = AppointmentFactory(slot=SlotFactory(starts_at=timezone.now() - HOUR))
         actions.do_close(appointment, attended=False)
         with pytest.raises(AppointmentTransitionError, match="non presentato"):
             actions.do_check_in(appointment)
@@ -210,3 +214,47 @@ def test_fifty_parallel_attempts_on_the_last_free_slot_one_wins():
     assert outcomes.count("ok") == 1, outcomes
     assert outcomes.count("taken") == 49, outcomes
     assert Appointment.objects.filter(slot=slot).count() == 1
+
+
+@pytest.mark.django_db
+class TestTimeHasCome:
+    """Presence and absence are facts about a time that must have come (never a sanction
+    dated in the future): arrival and "done" from the appointment's day, "missed" after it
+    starts. Times are explicit, relative to now; no calendar day is assumed to be working."""
+
+    @pytest.mark.parametrize(
+        ("call", "wording"),
+        [
+            (lambda a: actions.do_check_in(a), "la presenza si registra"),
+            (lambda a: actions.do_close(a, attended=True), "la presenza si registra"),
+            (lambda a: actions.do_close(a, attended=False), "l'assenza si registra"),
+        ],
+    )
+    def test_refused_three_days_ahead(self, call, wording):
+        appointment = AppointmentFactory(
+            slot=SlotFactory(starts_at=timezone.now() + dt.timedelta(days=3))
+        )
+        with pytest.raises(ValidationError) as error:
+            call(appointment)
+        assert error.value.code == "not_yet"
+        assert wording in " ".join(error.value.messages)
+        appointment.refresh_from_db()
+        assert appointment.status == AppointmentStatus.BOOKED
+        assert appointment.checked_in_at is None and appointment.closed_at is None
+        assert not appointment.events.exists()
+
+    def test_missed_only_once_it_has_started(self):
+        appointment = AppointmentFactory(slot=SlotFactory(starts_at=timezone.now() + HOUR))
+        with pytest.raises(ValidationError, match="l'assenza si registra"):
+            actions.do_close(appointment, attended=False)
+        started = AppointmentFactory(slot=SlotFactory(starts_at=timezone.now() - HOUR))
+        assert actions.do_close(started, attended=False).status == AppointmentStatus.MISSED
+
+    def test_arrival_on_the_day_before_the_time(self):
+        # Tomorrow at 00:00 minus a minute would be today; build a start later on today's date.
+        now = timezone.localtime()
+        later_today = now + dt.timedelta(minutes=(23 - now.hour) * 60 + (59 - now.minute)) // 2
+        appointment = AppointmentFactory(slot=SlotFactory(starts_at=later_today))
+        assert timezone.localdate(appointment.starts_at) == timezone.localdate()
+        assert actions.do_check_in(appointment).status == AppointmentStatus.CHECKED_IN
+        assert actions.do_close(appointment, attended=True).status == AppointmentStatus.DONE

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from sil.appointments.days import closed_days, patron_subdivision, public_holidays
@@ -135,3 +137,59 @@ def test_slots_command(capsys):
     # Wednesdays of December 2026: 2, 9, 16, 23, 30; two 30-minute slots each.
     assert Slot.objects.count() == 10
     assert "10" in capsys.readouterr().out
+
+
+class TestTimeHasComeThroughApiAndPages:
+    """The action refuses presence and absence ahead of time; the API says so (400) and the
+    day list offers neither button for an appointment three days ahead."""
+
+    def _ahead(self, world):
+        return AppointmentFactory(
+            slot=SlotFactory(
+                calendar__office=world["cpi_a"], starts_at=timezone.now() + dt.timedelta(days=3)
+            )
+        )
+
+    def test_api_check_in_and_close_are_refused_ahead_of_time(self):
+        world = two_cpi_world()
+        appointment = self._ahead(world)
+        client = APIClient()
+        client.force_authenticate(world["operator_a"])
+        base = f"/api/v1/appointments/{appointment.pk}"
+        for url, body in (
+            (f"{base}/check-in/", {}),
+            (f"{base}/close/", {"attended": True}),
+            (f"{base}/close/", {"attended": False}),
+        ):
+            response = client.post(url, body, format="json")
+            assert response.status_code == 400, (url, body)
+            assert "si registra" in str(response.json())
+        appointment.refresh_from_db()
+        assert appointment.status == AppointmentStatus.BOOKED
+
+    def test_day_list_offers_no_presence_ahead_and_the_view_refuses_it(self, client):
+        world = two_cpi_world()
+        appointment = self._ahead(world)
+        client.force_login(world["operator_a"])
+        day = timezone.localdate(appointment.starts_at)
+        url = reverse("appointments:day_list", kwargs={"office": world["cpi_a"].code})
+        page = client.get(f"{url}?data={day.isoformat()}").content.decode()
+        for action in ("check_in", "missed", "done"):
+            assert f"/{appointment.pk}/{action}/" not in page
+        for action in ("check_in", "missed"):
+            response = client.post(
+                reverse("appointments:appointment_action", args=[appointment.pk, action]),
+                follow=True,
+            )
+            assert "si registra" in response.content.decode()
+        appointment.refresh_from_db()
+        assert appointment.status == AppointmentStatus.BOOKED
+        # Once its time has come the buttons are there.
+        started = AppointmentFactory(
+            slot=SlotFactory(
+                calendar__office=world["cpi_a"], starts_at=timezone.now() - dt.timedelta(hours=1)
+            )
+        )
+        day = timezone.localdate(started.starts_at)
+        page = client.get(f"{url}?data={day.isoformat()}").content.decode()
+        assert f"/{started.pk}/check_in/" in page and f"/{started.pk}/missed/" in page

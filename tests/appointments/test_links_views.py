@@ -185,7 +185,11 @@ class TestDayList:
 
     def test_check_in_then_done(self, client):
         world = two_cpi_world()
-        appointment = AppointmentFactory(slot=SlotFactory(calendar__office=world["cpi_a"]))
+        appointment = AppointmentFactory(
+            slot=SlotFactory(
+                calendar__office=world["cpi_a"], starts_at=timezone.now() - dt.timedelta(hours=1)
+            )
+        )
         client.force_login(world["operator_a"])
         for action in ("check_in", "done"):
             client.post(reverse("appointments:appointment_action", args=[appointment.pk, action]))

@@ -66,3 +66,27 @@ def test_demo_campaign_is_under_way_and_a_second_run_adds_nothing(demo_region):
 def test_command_reports(demo_region, capsys):
     call_command("demo_campaigns")
     assert "14 convocazioni" in capsys.readouterr().out
+
+
+def test_demo_records_presence_and_sanctions_only_for_appointments_already_held(demo_region):
+    from django.utils import timezone
+
+    from sil.campaigns.models import Outcome, SanctionEvent
+    from sil.campaigns.outcomes import ABSENT_OUTCOMES, PRESENT_OUTCOMES
+
+    result = demo.run()
+    assert not result.notes, result.notes
+    now = timezone.now()
+    seen = Convocation.objects.filter(
+        outcome__in=list(PRESENT_OUTCOMES | ABSENT_OUTCOMES)
+    ).select_related("appointment")
+    # Per CPI one Patto signed and one refused, both at a desk on a past working day.
+    assert sorted(c.outcome for c in seen) == sorted([Outcome.PRES_PSP, Outcome.PRES_NOPSP] * 2)
+    for convocation in seen:
+        appointment = convocation.appointment
+        assert appointment.starts_at < now and appointment.status == "done"
+        assert appointment.checked_in_at >= appointment.starts_at
+        assert convocation.outcome_at >= appointment.starts_at
+    events = list(SanctionEvent.objects.all())
+    assert len(events) == 2
+    assert all(event.occurred_on < timezone.localdate() for event in events)

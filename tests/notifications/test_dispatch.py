@@ -12,9 +12,15 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from sil.notifications.actions import MessageSpec, do_enqueue
-from sil.notifications.dispatch import Dispatcher, acquire_tokens, dispatch
-from sil.notifications.models import DeliveryAttempt, MessageStatus, OutboxMessage, ProviderState
+from sil.notifications.actions import MessageSpec, do_enqueue, do_record_report
+from sil.notifications.dispatch import Dispatcher, acquire_tokens, begin_attempt, dispatch
+from sil.notifications.models import (
+    AttemptState,
+    DeliveryAttempt,
+    MessageStatus,
+    OutboxMessage,
+    ProviderState,
+)
 from sil.notifications.transports import SMS, SMS_FALLBACK
 from tests.notifications.factories import OutboxMessageFactory
 
@@ -306,3 +312,70 @@ def test_topic_prefix_limits_what_is_sent(gateway) -> None:
     sms(1, topic="campaign:9")
     assert dispatch(topic_prefix="bench:").sent == 2
     assert OutboxMessage.objects.get(topic="campaign:9").status == MessageStatus.PENDING
+
+
+def _dead_worker_left(message: OutboxMessage) -> DeliveryAttempt:
+    """What a worker killed mid-transmission leaves: the row claimed, its lease run out, its
+    attempt begun (committed before the transmission) and no answer recorded."""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=MessageStatus.SENDING, claimed_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    attempt_id, attempts = begin_attempt(SMS, message.pk)
+    assert attempts == 1
+    DeliveryAttempt.objects.filter(pk=attempt_id).update(at=timezone.now() - dt.timedelta(hours=1))
+    return DeliveryAttempt.objects.get(pk=attempt_id)
+
+
+def test_unanswered_attempt_is_kept_and_the_message_resent_with_the_same_reference(
+    gateway,
+) -> None:
+    (message,) = sms(1)
+    _dead_worker_left(message)
+
+    stats = dispatch()
+
+    assert stats.recovered == 1 and stats.sent == 1
+    message.refresh_from_db()
+    attempts = list(message.delivery_attempts.order_by("id"))
+    assert [a.state for a in attempts] == [AttemptState.INTERRUPTED, AttemptState.ANSWERED]
+    assert [a.reference for a in attempts] == [str(message.pk)] * 2
+    assert message.attempts == 2 and message.status == MessageStatus.SENT
+    assert [a.reference for a in gateway.accepted_of("sms")] == [str(message.pk)]
+
+
+def test_a_message_acknowledged_by_a_report_is_not_sent_again(gateway) -> None:
+    (message,) = sms(1)
+    attempt = _dead_worker_left(message)
+    # The provider took it and said so before the dead worker could record the answer.
+    do_record_report(SMS, "gw-77", "delivered", None, {}, reference=message.pk)
+
+    stats = dispatch()
+
+    assert stats.recovered == 0 and stats.sent == 0
+    assert gateway.hits == []
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.INTERRUPTED
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED and message.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_attempt_is_committed_before_it_leaves(gateway, settings) -> None:
+    """Seen from the sending thread's own connection, the attempt is already committed."""
+    from sil.notifications import dispatch as dispatch_module
+
+    seen: list[tuple[str, str]] = []
+    original = dispatch_module._send_one
+
+    def spying(transport: Any, item: Any, attempt_id: int | None = None) -> Any:
+        row = DeliveryAttempt.objects.filter(pk=attempt_id).values_list("state", "reference")
+        seen.extend(row)
+        return original(transport, item, attempt_id)
+
+    messages = sms(3)
+    dispatch_module._send_one = spying
+    try:
+        assert dispatch().sent == 3
+    finally:
+        dispatch_module._send_one = original
+    assert sorted(seen) == sorted((AttemptState.SENDING, str(m.pk)) for m in messages)

@@ -1,11 +1,14 @@
 """Worker processes on the real database: a dispatcher killed with SIGKILL mid-dispatch and
-restarted sends every message exactly once; the benchmark function runs two processes."""
+restarted delivers every message exactly once (the gateway drops the copies by reference), and
+every transmission the gateway saw has its attempt recorded before it; the benchmark function
+runs two processes."""
 
 from __future__ import annotations
 
 import json
 import signal
 import time
+from collections import Counter
 
 import pytest
 from django.db import transaction
@@ -13,7 +16,7 @@ from django.db import transaction
 from sil.notifications.actions import MessageSpec, do_enqueue
 from sil.notifications.bench import dispatch_benchmark, start_dispatchers, worker_env
 from sil.notifications.fake_gateway import FakeGateway
-from sil.notifications.models import MessageStatus, OutboxMessage
+from sil.notifications.models import AttemptState, DeliveryAttempt, MessageStatus, OutboxMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,6 +61,12 @@ def test_worker_killed_mid_dispatch_and_restarted_sends_each_message_once() -> N
         sent_before = OutboxMessage.objects.filter(topic=TOPIC, status=MessageStatus.SENT).count()
         assert in_flight > 0  # killed with claimed rows, some of them already at the gateway
         assert sent_before < 54
+        # Every transmission the gateway has seen so far was recorded before it happened,
+        # including those the dead worker never heard an answer to; nothing else was.
+        attempts = DeliveryAttempt.objects.filter(message__topic=TOPIC)
+        assert attempts.count() == len(gateway.hits)
+        unanswered = attempts.filter(state=AttemptState.SENDING).count()
+        assert 0 < unanswered <= in_flight
 
         gateway.release()
         (second,) = start_dispatchers(1, TOPIC, env)
@@ -78,6 +87,24 @@ def test_worker_killed_mid_dispatch_and_restarted_sends_each_message_once() -> N
         by_reference = {a.reference: a.id for a in accepted}
         assert all(r.provider_message_id == by_reference[str(r.pk)] for r in rows)
         assert max(r.attempts for r in rows) == 2
+        # Gateway raw hits == recorded attempts, message by message, the count showing both
+        # tries of a re-sent message, each with the same reference; the dead worker's
+        # unanswered attempts are marked interrupted, none is left in flight.
+        recorded = Counter(
+            DeliveryAttempt.objects.filter(message__topic=TOPIC).values_list(
+                "message_id", flat=True
+            )
+        )
+        assert {int(reference): n for reference, n in hits.items()} == dict(recorded)
+        assert all(r.attempts == recorded[r.pk] for r in rows)
+        references = DeliveryAttempt.objects.filter(message__topic=TOPIC).values_list(
+            "message_id", "reference"
+        )
+        assert all(reference == str(pk) for pk, reference in references)
+        states = Counter(
+            DeliveryAttempt.objects.filter(message__topic=TOPIC).values_list("state", flat=True)
+        )
+        assert states == {AttemptState.ANSWERED: total, AttemptState.INTERRUPTED: unanswered}
 
 
 def test_dispatch_benchmark_with_two_processes() -> None:
