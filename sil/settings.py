@@ -316,6 +316,8 @@ REST_FRAMEWORK = {
         "user": env_str("SIL_API_USER_RATE", "1200/minute"),
     },
 }
+# API tokens stop working after this many days (`sil apitoken create --days` may ask for fewer).
+SIL_API_TOKEN_DAYS = env_int("SIL_API_TOKEN_DAYS", 365)
 # Swagger UI is served from our own origin (CSP default-src 'self'), from npm's swagger-ui-dist.
 STATICFILES_DIRS.append(("swagger-ui", NODE_MODULES / "swagger-ui-dist"))
 SPECTACULAR_SETTINGS = {

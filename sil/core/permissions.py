@@ -1,9 +1,10 @@
 """Who may see whose personal data: the operator's offices scope every query of people.
 
 Operators see the people of the offices where they hold a membership in force; region,
-administrator and auditor roles (and superusers) see every office. Anyone else (citizens,
-employers, schools, anonymous users) sees nobody through these helpers: their own data reach
-them through other, narrower paths.
+administrator and auditor roles (and superusers) see every office. System accounts (API
+integrations) are scoped the same way, by the memberships given to them: none, nobody. Anyone
+else (citizens, employers, schools, anonymous users) sees nobody through these helpers: their
+own data reach them through other, narrower paths.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from sil.accounts.models import Role
+from sil.accounts.models import Role, UserKind
 from sil.accounts.queries import forget_memberships, office_ids, roles, sees_all_offices
 
 _M = TypeVar("_M", bound=Model)
@@ -29,6 +30,13 @@ def _is_active_user(user: Any) -> bool:
     )
 
 
+def acts_by_role(user: Any) -> bool:
+    """Operators and system accounts act through their office memberships and roles."""
+    return bool(
+        getattr(user, "is_operator", False) or getattr(user, "kind", None) == UserKind.SYSTEM
+    )
+
+
 def visible_office_ids(user: Any) -> set[int] | None:
     """The offices whose people the user may see: None means every office.
 
@@ -38,7 +46,7 @@ def visible_office_ids(user: Any) -> set[int] | None:
         return set()
     if getattr(user, "is_superuser", False):
         return None
-    if not getattr(user, "is_operator", False):
+    if not acts_by_role(user):
         return set()
     if sees_all_offices(user):
         return None
