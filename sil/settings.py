@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "sil.accounts.middleware.SessionLifetimeMiddleware",
     "sil.accounts.middleware.OperatorMFARequiredMiddleware",
+    "sil.core.permissions.ReadOnlyRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -318,7 +319,8 @@ REST_FRAMEWORK = {
         "sil.core.api.TokenAuthentication",
         "sil.core.api.MFASessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in to read, a role that allows changes to write (the matrix in sil.core.permissions).
+    "DEFAULT_PERMISSION_CLASSES": ["sil.core.permissions.ApiRolePermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

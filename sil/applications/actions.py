@@ -26,6 +26,7 @@ from sil.applications.models import (
 )
 from sil.applications.notifications import write_notifications
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.dossier.cv import europass_json
 from sil.dossier.models import Cv
 from sil.employers.models import Employer, EmployerMembership
@@ -34,6 +35,8 @@ from sil.vacancies.models import Vacancy, VacancyState
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

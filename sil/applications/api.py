@@ -29,6 +29,7 @@ from sil.applications.machine import ApplicationTransitionError, allowed_targets
 from sil.applications.models import Actor, Application, ApplicationEvent, ApplicationState
 from sil.applications.queries import operator_applications, with_events
 from sil.core.audit import AccessLoggedMixin
+from sil.core.permissions import ApiRolePermission
 
 STATES = ", ".join(ApplicationState.values)
 
@@ -116,7 +117,7 @@ class ApplicationViewSet(
     """Applications visible to the operator (vacancy's CPI, person's CPI, employer's CPI)."""
 
     serializer_class = ApplicationSerializer
-    permission_classes = [permissions.IsAuthenticated, IsOperator]
+    permission_classes = [ApiRolePermission, IsOperator]
 
     def get_queryset(self) -> QuerySet[Application]:
         applications = with_events(operator_applications(self.request.user))

@@ -27,6 +27,7 @@ from sil.campaigns.models import (
     TemplateStep,
 )
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 
 # Fields an operator edits on the campaign form.
 EDITABLE_FIELDS = (
@@ -46,6 +47,8 @@ DEFAULT_DAY_MINUTES = 5 * 60
 
 
 def _audit(by: Any, action: str, campaign: Campaign | None = None) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action}
     if campaign is not None and campaign.pk:
         context["campaign"] = campaign.pk

@@ -33,7 +33,7 @@ from sil.campaigns.models import (
     SanctionEvent,
 )
 from sil.core.audit import audit_context
-from sil.core.permissions import visible_office_ids
+from sil.core.permissions import Action, require, visible_office_ids
 from sil.people.timeline import TimelineEvent
 
 S = ConvocationState
@@ -65,6 +65,8 @@ class OutcomeError(ValidationError):
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.did.machine import DidTransitionError, next_state
 from sil.did.models import (
     OPEN_STATES,
@@ -36,6 +37,8 @@ SUSPENSION_LIMIT_DAYS = 180
 
 
 def _audit(by: Any, action: str) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from sil.classifications.models import ContractType
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.dossier.models import (
     Availability,
     DrivingLicence,
@@ -31,6 +32,8 @@ S = TypeVar("S", bound=PersonSection)
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.dossier.models import CV_SECTION_KEYS, Cv
 from sil.dossier.queries import SECTIONS_BY_KEY, section_rows
 from sil.people.models import Person
@@ -252,6 +253,8 @@ def render_pdf(cv: Cv, content: CvContent | None = None) -> bytes:
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from sil.accounts.models import User, UserKind
 from sil.classifications.models import EconomicActivity
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.employers import codes
 from sil.employers.models import (
     DirectoryConsent,
@@ -89,6 +90,8 @@ _VAT_MESSAGES = {
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

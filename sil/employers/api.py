@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from sil.classifications.models import EconomicActivity
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
+from sil.core.permissions import ApiRolePermission
 from sil.employers.actions import (
     ATECO_EDITIONS,
     EDITABLE_FIELDS,
@@ -142,7 +143,7 @@ class EmployerViewSet(
     letter or the start of a code; `?municipality=` the id of the seat's comune; `?active=`."""
 
     serializer_class = EmployerSerializer
-    permission_classes = [IsOperator]
+    permission_classes = [ApiRolePermission, IsOperator]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Employer]:
@@ -221,7 +222,7 @@ class EmployerSiteViewSet(
     """The operating sites of one employer."""
 
     serializer_class = EmployerSiteSerializer
-    permission_classes = [IsOperator]
+    permission_classes = [ApiRolePermission, IsOperator]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def employer(self) -> Employer:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from sil.core import fiscal_code as cf
 from sil.core.audit import audit_context
 from sil.core.fiscal_code import UndecodableFiscalCode, decode
+from sil.core.permissions import Action, require
 from sil.people.models import (
     ConsentKind,
     FiscalCodeChange,
@@ -349,6 +350,8 @@ def clean_person_data(
 
 
 def _audit(by: Any, action: str) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.people.models import Person
 from sil.services.models import GolAssessment, Policy, PolicyEvent, Profiling
 
@@ -31,6 +32,8 @@ POLICY_FIELDS = (
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

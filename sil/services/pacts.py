@@ -33,6 +33,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.did.models import Did
 from sil.did.queries import current_did
 from sil.dossier.models import Availability
@@ -216,6 +217,8 @@ def render_pact_pdf(pact: ServicePact, *, draft: bool = False) -> bytes:
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sil.applications.queries import applications_for_vacancy
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.matching.queries import explain
 from sil.people.models import Person
 from sil.shortlists.machine import (
@@ -54,6 +55,8 @@ APPLICATION_STATE_FOR_OUTCOME: dict[str, str] = {
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sil.core.audit import audit_context
+from sil.core.permissions import Action, require
 from sil.employers.models import Employer
 from sil.territory.queries import competent_office
 from sil.vacancies import quality
@@ -93,6 +94,8 @@ class QualityCheckRequired(ValidationError):
 
 
 def _audit(by: Any, action: str, **extra: Any) -> AbstractContextManager[None]:
+    # Every write goes through here: the permission matrix decides who may.
+    require(by, Action.WRITE)
     context: dict[str, Any] = {"action": action, **extra}
     if by is not None and getattr(by, "pk", None):
         context["user"] = by.pk
