@@ -44,7 +44,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("SIL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SIL_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SIL_SITE_URL", "http://127.0.0.1:8000")
-# Load balancers whose X-Forwarded-For we believe, for the client IP in audit trails.
+# Load balancers whose X-Forwarded-For we believe, for the client IP in audit trails, login
+# rate limits and lockouts (sil.core.middleware.client_ip).
 SIL_TRUSTED_PROXIES = env_list("SIL_TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "sil.accounts.middleware.SessionLifetimeMiddleware",
     "sil.accounts.middleware.OperatorMFARequiredMiddleware",
+    "sil.core.permissions.ReadOnlyRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -199,7 +201,16 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"} if not TESTING else False
+# Login rate limits. Per account (`key`, the e-mail): 5 failures in 5 minutes. Per client
+# address only at a high threshold: one address can be a whole office behind NAT, and the
+# address is the client's only when SIL_TRUSTED_PROXIES names the load balancer (see
+# sil.core.middleware.client_ip, used by allauth and axes alike).
+SIL_LOGIN_RATE_PER_IP = env_str("SIL_LOGIN_RATE_PER_IP", "300/m")
+SIL_LOGIN_RATE_LIMITS = {
+    "login": f"{SIL_LOGIN_RATE_PER_IP}/ip",
+    "login_failed": f"{SIL_LOGIN_RATE_PER_IP}/ip,5/5m/key",
+}
+ACCOUNT_RATE_LIMITS = SIL_LOGIN_RATE_LIMITS if not TESTING else False
 ACCOUNT_FORMS = {"login": "sil.accounts.forms.LoginForm"}
 MFA_ADAPTER = "sil.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
@@ -214,7 +225,12 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO or DEBUG or TESTING
 
 AXES_FAILURE_LIMIT = env_int("SIL_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIL_LOCKOUT_MINUTES", 15))
+# Locked: an account from one client address (never a whole address, which may be a shared
+# proxy or NAT: allauth's per-address limit above is the high-threshold guard for that).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address by the same rule as the audit log: X-Forwarded-For only from
+# SIL_TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "sil.core.middleware.client_ip"
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
@@ -307,7 +323,8 @@ REST_FRAMEWORK = {
         "sil.core.api.TokenAuthentication",
         "sil.core.api.MFASessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in to read, a role that allows changes to write (the matrix in sil.core.permissions).
+    "DEFAULT_PERMISSION_CLASSES": ["sil.core.permissions.ApiRolePermission"],
     "DEFAULT_SCHEMA_CLASS": "sil.core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -320,6 +337,8 @@ REST_FRAMEWORK = {
         "user": env_str("SIL_API_USER_RATE", "1200/minute"),
     },
 }
+# API tokens stop working after this many days (`sil apitoken create --days` may ask for fewer).
+SIL_API_TOKEN_DAYS = env_int("SIL_API_TOKEN_DAYS", 365)
 # Swagger UI is served from our own origin (CSP default-src 'self'), from npm's swagger-ui-dist.
 STATICFILES_DIRS.append(("swagger-ui", NODE_MODULES / "swagger-ui-dist"))
 SPECTACULAR_SETTINGS = {

@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sil.core.middleware import client_ip
+
 # Second factors that count for the "operators must use MFA" rule (recovery codes do not).
 STRONG_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
@@ -31,6 +33,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if getattr(request.user, "kind", None) == "citizen":
             return reverse("citizen:home")
         return str(super().get_login_redirect_url(request))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address allauth's rate limits count by: the audit log's rule, X-Forwarded-For
+        believed only from SIL_TRUSTED_PROXIES (allauth's own rule counts proxies instead)."""
+        return client_ip(request) or str(super().get_client_ip(request))
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Ask for the password again before MFA changes, except during the first enrolment.

@@ -27,6 +27,7 @@ from sil.applications.models import Actor, Application, ApplicationEvent, Applic
 from sil.applications.queries import operator_applications, with_events
 from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import AccessLoggedMixin
+from sil.core.permissions import ApiRolePermission
 
 STATES = ", ".join(ApplicationState.values)
 
@@ -107,7 +108,7 @@ class ApplicationViewSet(
     """Applications visible to the operator (vacancy's CPI, person's CPI, employer's CPI)."""
 
     serializer_class = ApplicationSerializer
-    permission_classes = [permissions.IsAuthenticated, IsOperator]
+    permission_classes = [ApiRolePermission, IsOperator]
     query_params = {
         "list": (
             QueryParam("vacancy", int, description="Id dell'offerta"),

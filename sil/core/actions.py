@@ -1,6 +1,6 @@
 """The scope of every write: `with action(by, "register_person", person=pk): …`.
 
-One transaction and one audit context naming the action and the acting user, so each app's
+The permission matrix, one transaction and one audit context naming the action and the acting user, so each app's
 `do_*` functions record who did what in the same way. Views, API, CLI and imports call the same
 actions; `by` is the acting user (None for the system itself: imports, the worker).
 """
@@ -31,6 +31,10 @@ def actor_metadata(by: Actor) -> dict[str, Any]:
 @contextlib.contextmanager
 def action(by: Actor, name: str, **extra: Any) -> Iterator[None]:
     """Run the body in one transaction, under an audit context with the action's name, the
-    acting user and `extra` (ids of what it is about)."""
+    acting user and `extra` (ids of what it is about). The permission matrix decides first
+    whether that user may write at all (a read-only role is refused here, whatever called)."""
+    from sil.core.permissions import Action, require
+
+    require(by, Action.WRITE)
     with transaction.atomic(), audit_context(action=name, **extra, **actor_metadata(by)):
         yield

@@ -4,39 +4,77 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import authentication, throttling
+from rest_framework import authentication, exceptions, throttling
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from sil.accounts.middleware import has_mfa
+from sil.accounts.models import UserKind
 from sil.core.audit import AccessLoggedMixin, add_audit_user, audit_context
+from sil.core.models import ApiTokenPolicy
 
 __all__ = ["AccessLoggedMixin"]  # kept here too: viewsets import their plumbing from one place
 
 # --- authentication ----------------------------------------------------------------------
 
 
+def may_hold_token(user: Any) -> bool:
+    """API tokens are for system accounts, or for people whose second factor is enrolled: a
+    token is a password that never asks for the second factor, so it must not bypass it."""
+    return getattr(user, "kind", None) == UserKind.SYSTEM or has_mfa(user)
+
+
+# last_used_at is written at most this often per token (not one UPDATE per request).
+_LAST_USE_RESOLUTION = timedelta(minutes=1)
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF tokens for systems; the token's user also names the audit context of writes."""
+    """DRF tokens for systems; the token's user also names the audit context of writes.
+
+    Checked at every use, not only when issued: an expired token, a token without a recorded
+    expiry, and the token of a person who has no second factor (never enrolled, or removed
+    since) are refused.
+    """
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
         if result is not None:
             add_audit_user(result[0])
         return result
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        user, token = super().authenticate_credentials(key)
+        now = timezone.now()
+        policy = ApiTokenPolicy.objects.filter(token_id=token.pk).first()
+        if policy is None or policy.expires_at <= now:
+            raise exceptions.AuthenticationFailed(_("Token scaduto: chiederne uno nuovo."))
+        if not may_hold_token(user):
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "I token API sono riservati alle utenze di sistema e a chi ha attivato "
+                    "l'autenticazione a due fattori."
+                )
+            )
+        ApiTokenPolicy.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - _LAST_USE_RESOLUTION),
+            pk=token.pk,
+        ).update(last_used_at=now)
+        return user, token
 
 
 class MFASessionAuthentication(authentication.SessionAuthentication):
@@ -95,12 +133,28 @@ def _user_by_email(email: str) -> Any:
         raise ApiTokenError(_("Nessun utente con e-mail %(email)s.") % {"email": email}) from exc
 
 
-def do_issue_api_token(email: str, *, rotate: bool = False) -> str:
-    """Create the user's API token and return its key (shown once by the caller)."""
+def do_issue_api_token(email: str, *, rotate: bool = False, days: int | None = None) -> str:
+    """Create the user's API token and return its key (shown once by the caller).
+
+    The token expires after `days` (at most SIL_API_TOKEN_DAYS, the default).
+    """
+    longest = int(settings.SIL_API_TOKEN_DAYS)
+    days = longest if days is None else days
+    if not 1 <= days <= longest:
+        raise ApiTokenError(_("La durata del token va da 1 a %(days)d giorni.") % {"days": longest})
     with transaction.atomic(), audit_context(action="issue_api_token", email=email):
         user = _user_by_email(email)
         if not user.is_active:
             raise ApiTokenError(_("L'utente %(email)s non è attivo.") % {"email": email})
+        if not may_hold_token(user):
+            raise ApiTokenError(
+                _(
+                    "L'utente %(email)s non ha un secondo fattore attivo: i token API sono "
+                    "riservati alle utenze di sistema e a chi ha attivato l'autenticazione a "
+                    "due fattori."
+                )
+                % {"email": email}
+            )
         existing = Token.objects.filter(user=user)
         if existing.exists():
             if not rotate:
@@ -109,7 +163,9 @@ def do_issue_api_token(email: str, *, rotate: bool = False) -> str:
                     % {"email": email}
                 )
             existing.delete()
-        return str(Token.objects.create(user=user).key)
+        token = Token.objects.create(user=user)
+        ApiTokenPolicy.objects.create(token=token, expires_at=timezone.now() + timedelta(days=days))
+        return str(token.key)
 
 
 def do_revoke_api_token(email: str) -> bool:

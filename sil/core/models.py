@@ -126,3 +126,27 @@ class BulkLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source} ({self.rows})"
+
+
+class ApiTokenPolicy(models.Model):
+    """What DRF's token lacks: when it stops working and when it was last used.
+
+    Every token issued by `sil apitoken create` gets one; a token without it is refused.
+    """
+
+    token = models.OneToOneField(
+        "authtoken.Token",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="policy",
+        verbose_name=_("token"),
+    )
+    expires_at = models.DateTimeField(_("scade il"))
+    last_used_at = models.DateTimeField(_("ultimo utilizzo"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("validità del token API")
+        verbose_name_plural = _("validità dei token API")
+
+    def __str__(self) -> str:
+        return f"{self.token_id} → {self.expires_at:%Y-%m-%d}"

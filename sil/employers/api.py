@@ -24,6 +24,7 @@ from sil.classifications.models import EconomicActivity
 from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
+from sil.core.permissions import ApiRolePermission
 from sil.employers.actions import (
     ATECO_EDITIONS,
     EDITABLE_FIELDS,
@@ -144,7 +145,7 @@ class EmployerViewSet(
     letter or the start of a code; `?municipality=` the id of the seat's comune; `?active=`."""
 
     serializer_class = EmployerSerializer
-    permission_classes = [IsOperator]
+    permission_classes = [ApiRolePermission, IsOperator]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     query_params = {
         "list": (
@@ -223,7 +224,7 @@ class EmployerSiteViewSet(
     """The operating sites of one employer."""
 
     serializer_class = EmployerSiteSerializer
-    permission_classes = [IsOperator]
+    permission_classes = [ApiRolePermission, IsOperator]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def employer(self) -> Employer:

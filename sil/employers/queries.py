@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from sil.accounts.models import UserKind
 from sil.accounts.queries import sees_all_offices
-from sil.core.permissions import visible_office_ids
+from sil.core.permissions import Action, can, visible_office_ids
 from sil.employers.models import Employer, EmployerMembership, EmployerRole
 
 # Session key: the firm an employer user with several firms chose to act for.
@@ -78,8 +78,8 @@ def employers_for_operator(user: Any) -> QuerySet[Employer]:
 
 def can_edit_employer(user: Any, employer: Employer) -> bool:
     """Operators change the firms their offices follow (or with no office yet); region-wide
-    roles change any."""
-    if not getattr(user, "is_authenticated", False):
+    roles that may write (the permission matrix: not the auditor) change any."""
+    if not can(user, Action.WRITE):
         return False
     if getattr(user, "is_superuser", False) or sees_all_offices(user):
         return True

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from sil.core.api import QueryParam, QueryParamsMixin
 from sil.core.audit import log_access
 from sil.core.models import AccessAction
+from sil.core.permissions import ApiRolePermission
 from sil.matching.actions import do_record_match_run
 from sil.matching.queries import rank_candidates_detailed, rank_vacancies
 from sil.people.models import Person
@@ -72,7 +73,7 @@ _HEADER = {
 class VacancyCandidatesViewSet(QueryParamsMixin, viewsets.ViewSet):
     """The best candidates for a vacancy, each criterion explained."""
 
-    permission_classes = [IsOperator]
+    permission_classes = [ApiRolePermission, IsOperator]
     serializer_class = CandidateSerializer
     query_params = {"list": (_LIMIT,)}
 
@@ -107,7 +108,7 @@ class VacancyCandidatesViewSet(QueryParamsMixin, viewsets.ViewSet):
 class PersonVacanciesViewSet(QueryParamsMixin, viewsets.ViewSet):
     """The published vacancies that fit a person of the operator's offices best."""
 
-    permission_classes = [IsOperator]
+    permission_classes = [ApiRolePermission, IsOperator]
     serializer_class = VacancyMatchSerializer
     query_params = {"list": (_LIMIT,)}
 

@@ -265,10 +265,15 @@ def ensure_people(people: int, seed: int) -> int:
 
 
 def bench_operator() -> tuple[Any, str]:
-    """A regional operator with an API token (created on the bench database)."""
+    """A regional operator with an API token (created on the bench database).
+
+    Operators' tokens need a second factor: the bench operator gets a TOTP authenticator.
+    """
+    import pyotp
     from django.contrib.auth import get_user_model
 
-    from sil.accounts.actions import do_create_operator
+    from sil.accounts.actions import do_create_operator, do_enrol_totp
+    from sil.accounts.middleware import has_mfa
     from sil.accounts.models import Role
     from sil.core.api import do_issue_api_token
     from sil.territory.models import Office, OfficeKind
@@ -285,6 +290,8 @@ def bench_operator() -> tuple[Any, str]:
             office_code=BENCH_OFFICE,
             role=Role.REGION,
         )
+    if not has_mfa(user):
+        do_enrol_totp(user=user, secret=pyotp.random_base32())
     return user, do_issue_api_token(BENCH_EMAIL, rotate=True)
 
 

@@ -21,15 +21,25 @@ class Command(BaseCommand):
         create.add_argument(
             "--rotate", action="store_true", help="replace the user's existing token"
         )
+        create.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="days until the token expires (default and maximum: SIL_API_TOKEN_DAYS)",
+        )
         revoke = sub.add_parser("revoke", help="delete the user's token")
         revoke.add_argument("email")
-        sub.add_parser("list", help="users holding a token (keys are not shown)")
+        sub.add_parser(
+            "list", help="holders, kind, created, expires, last used (keys are not shown)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         try:
             if action == "create":
-                key = do_issue_api_token(options["email"], rotate=options["rotate"])
+                key = do_issue_api_token(
+                    options["email"], rotate=options["rotate"], days=options["days"]
+                )
                 self.stdout.write(key)
                 self.stderr.write(_("Conservare il token ora: non sarà più mostrato."))
             elif action == "revoke":
@@ -39,7 +49,18 @@ class Command(BaseCommand):
                     )
                 self.stdout.write(_("Token revocato."))
             else:
-                for token in Token.objects.select_related("user").order_by("created"):
-                    self.stdout.write(f"{token.user.email}\t{token.created:%Y-%m-%d %H:%M}")
+                tokens = Token.objects.select_related("user", "policy").order_by("created")
+                for token in tokens:
+                    policy = getattr(token, "policy", None)
+                    expires = f"{policy.expires_at:%Y-%m-%d %H:%M}" if policy else "-"
+                    used = (
+                        f"{policy.last_used_at:%Y-%m-%d %H:%M}"
+                        if policy and policy.last_used_at
+                        else "-"
+                    )
+                    self.stdout.write(
+                        f"{token.user.email}\t{token.user.kind}\t"
+                        f"{token.created:%Y-%m-%d %H:%M}\t{expires}\t{used}"
+                    )
         except ApiTokenError as exc:
             raise CommandError(str(exc)) from exc
