@@ -15,7 +15,7 @@ STRICT_MODULES := sil/env.py sil/cli.py sil/core/db sil/core/actions.py sil/core
 	sil/applications sil/dossier/cv.py sil/shortlists sil/notifications sil/appointments \
 	sil/campaigns sil/core/worker.py
 
-.PHONY: demo test lint format bench bench-small faults install messages clean-db help
+.PHONY: demo test test-dates lint format bench bench-small faults install messages clean-db help
 
 help:
 	@echo "make demo   - install everything, start PostgreSQL, load demo data, serve on http://127.0.0.1:8000/"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint   - ruff, djlint, migrations check, mypy on strict modules"
 	@echo "make bench  - benchmarks at full size (1.6 M people, own cluster in var/bench; see bench/README.md)"
 	@echo "make bench-small - the same at 2,000 people (what CI runs to check they work)"
+	@echo "make test-dates - the date-sensitive tests on holiday weeks and near midnight (libfaketime)"
 	@echo "make faults - the fault tests with a 60-second database outage (15 s in make test)"
 
 $(BIN)/python:
@@ -65,6 +66,22 @@ bench-small: $(STAMP)
 # Database stopped for 60 s under a running dispatch, a stalled worker, a killed one.
 faults: $(STAMP)
 	SIL_FAULT_OUTAGE_S=60 $(BIN)/python -m pytest -m faults tests/core/test_faults.py
+
+# The date-sensitive tests on awkward days (a holiday week, Christmas Eve near midnight, the
+# week of Ferragosto), the whole process tree under libfaketime (apt-get install faketime).
+# Tests that start worker processes of their own are left out: each child's fake clock would
+# start again from the same instant.
+FAKETIME_LIB := /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+TEST_DATES   := 2027-03-26T17:30:00 2026-12-23T23:30:00 2027-08-13T16:00:00
+test-dates: $(STAMP)
+	@test -f $(FAKETIME_LIB) || { echo "libfaketime missing: apt-get install faketime"; exit 1; }
+	@for when in $(TEST_DATES); do \
+	  echo "== tests as if it were $$when"; \
+	  LD_PRELOAD=$(FAKETIME_LIB) FAKETIME="@$$(echo $$when | tr T ' ')" \
+	    $(BIN)/python -m pytest -q -p no:cacheprovider tests/appointments tests/campaigns \
+	    tests/services tests/notifications tests/did --deselect tests/notifications/test_reliability.py \
+	    || exit 1; \
+	done
 
 messages: $(STAMP)
 	cd sil && SIL_TESTING=1 SIL_DATA_DIR=$(CURDIR)/var ../$(BIN)/sil makemessages -l en --no-obsolete --no-wrap --ignore 'testing/*'
