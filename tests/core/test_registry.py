@@ -119,18 +119,7 @@ def test_the_kernel_imports_no_domain_app():
 KNOWN_KERNEL_DEBT: dict[str, list[str]] = {
     "admin.py": ["accounts"],
     "api.py": ["accounts"],
-    "management/commands/demo_accounts.py": ["accounts"],
-    "management/commands/demo_dossier.py": [
-        "classifications",
-        "did",
-        "dossier",
-        "people",
-        "services",
-    ],
-    "management/commands/demo_operators.py": ["accounts"],
-    "management/commands/demo_people.py": ["people"],
     "management/commands/demo_setup.py": ["territory"],
-    "management/commands/offices.py": ["territory"],
     "management/commands/refdata.py": ["classifications", "territory"],
     "permissions.py": ["accounts"],
 }
