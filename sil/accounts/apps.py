@@ -9,6 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from sil.accounts import receivers  # noqa: F401
-        from sil.core.registry import UrlMount, registry
+        from sil.core.registry import Extension, RunCommand, UrlMount, registry
+
+        registry.demo_steps.register(
+            Extension("demo_operators", RunCommand("demo_operators"), order=60)
+        )
 
         registry.urls.register(UrlMount("operatori/", "sil.accounts.urls", order=10))

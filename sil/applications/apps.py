@@ -12,7 +12,19 @@ class ApplicationsConfig(AppConfig):
 
         hooks.register()
 
-        from sil.core.registry import CITIZEN, ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import (
+            CITIZEN,
+            ApiRoute,
+            Extension,
+            NavEntry,
+            RunCommand,
+            UrlMount,
+            registry,
+        )
+
+        registry.demo_steps.register(
+            Extension("demo_citizens", RunCommand("demo_citizens"), order=90)
+        )
 
         registry.urls.register(
             UrlMount("operatori/candidature/", "sil.applications.urls", order=100)

@@ -18,7 +18,11 @@ class CampaignsConfig(AppConfig):
         timeline.register_source("campaigns", timeline_events)
         offers.register("campaign", citizen_slots)
 
-        from sil.core.registry import ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import ApiRoute, Extension, NavEntry, RunCommand, UrlMount, registry
+
+        registry.demo_steps.register(
+            Extension("demo_campaigns", RunCommand("demo_campaigns"), order=110)
+        )
 
         registry.urls.register(UrlMount("operatori/campagne/", "sil.campaigns.urls", order=120))
         registry.navigation.register(

@@ -23,7 +23,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="sil_cache_table")
 
-        from sil.core.registry import NavEntry, UrlMount, registry
+        from sil.core.demo import load_reference_data
+        from sil.core.registry import Extension, NavEntry, UrlMount, registry
+
+        # The demo starts from the reference data; every app's own steps come after.
+        registry.demo_steps.register(Extension("refdata", load_reference_data, order=10))
 
         registry.urls.register(UrlMount("", "sil.core.urls", order=900))
         registry.navigation.register(NavEntry(_("Scrivania"), "core:home", order=10))

@@ -9,7 +9,9 @@ an app means registering its entries here from its own `ready()`, with no edit e
 - `api_routes`: viewsets of the /api/v1/ router (`sil/api_urls.py`);
 - `person_panels`: sections of the operator's person page;
 - `timelines`: event sources per subject (``"person"``, ``"employer"``);
-- `demo_steps`, `sap_sections`, `message_kinds`, `search_sources`, `indicators`: the stores the
+- `reference_data`: the reference tables an app loads with `sil refdata load`;
+- `demo_steps`: what `sil demo_setup` runs, in order;
+- `sap_sections`, `message_kinds`, `search_sources`, `indicators`: the stores the
   demo, the SAP export, the outbox, the site search and the observatory read.
 
 See docs/architecture.md.
@@ -20,10 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.http import HttpRequest
+
+from sil.core.commands import ErrorLog, Step
 
 T = TypeVar("T")
 
@@ -149,6 +155,35 @@ class Extension:
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
+@dataclass(frozen=True)
+class RunCommand:
+    """A demo step that runs `sil <name> <args…>` with the demo's verbosity and output streams."""
+
+    name: str
+    args: tuple[str, ...] = ()
+
+    def __call__(self, **options: Any) -> None:
+        call_command(self.name, *self.args, **options)
+
+
+@dataclass(frozen=True)
+class ReferenceSource:
+    """One app's reference tables, loaded by `sil refdata load` in one transaction with the others.
+
+    `read_directory(folder, errors)` and `read_packages(errors)` (None: the app has nothing from
+    installed packages) parse and validate, reporting every bad row to `errors`; `plan(data)`
+    turns what they read into the (label, write) steps run once every source read cleanly.
+    `shipped` is the folder of files that ship with the app, read when no folder is given.
+    """
+
+    name: str
+    shipped: Path
+    read_directory: Callable[[Path, ErrorLog], Any]
+    plan: Callable[[Any], list[Step]]
+    read_packages: Callable[[ErrorLog], Any] | None = None
+    order: int = 100
+
+
 class Registry:
     def __init__(self) -> None:
         self.navigation: Store[NavEntry] = Store("navigation", lambda e: (e.audiences, e.url_name))
@@ -156,6 +191,8 @@ class Registry:
         self.api_routes: Store[ApiRoute] = Store("api_routes", lambda r: r.prefix)
         self.person_panels: Store[PersonPanel] = Store("person_panels", lambda p: p.key)
         self.timelines: Store[TimelineSource] = Store("timelines", lambda s: (s.subject, s.name))
+        self.reference_data: Store[ReferenceSource] = Store("reference_data", lambda s: s.name)
+        # Demo steps: `run(verbosity=…, stdout=…, stderr=…)`, idempotent; lower orders first.
         self.demo_steps: Store[Extension] = Store("demo_steps", lambda e: e.name)
         self.sap_sections: Store[Extension] = Store("sap_sections", lambda e: e.name)
         self.message_kinds: Store[Extension] = Store("message_kinds", lambda e: e.name)

@@ -15,7 +15,19 @@ class EmployersConfig(AppConfig):
         timeline.register_source("employers.sites", timeline.site_events)
         timeline.register_source("employers.users", timeline.user_events)
 
-        from sil.core.registry import EMPLOYER, ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import (
+            EMPLOYER,
+            ApiRoute,
+            Extension,
+            NavEntry,
+            RunCommand,
+            UrlMount,
+            registry,
+        )
+
+        registry.demo_steps.register(
+            Extension("demo_employers", RunCommand("demo_employers"), order=70)
+        )
 
         registry.urls.register(UrlMount("operatori/imprese/", "sil.employers.urls", order=70))
         registry.urls.register(UrlMount("imprese/", "sil.employers.area_urls", order=800))

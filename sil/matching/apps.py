@@ -12,7 +12,12 @@ class MatchingConfig(AppConfig):
 
         hooks.register()
 
-        from sil.core.registry import ApiRoute, UrlMount, registry
+        from sil.core.registry import ApiRoute, Extension, RunCommand, UrlMount, registry
+
+        # The demo's profiles are built in bulk once the dossiers exist (rather than one by one
+        # by the worker), before the shortlists.
+        rebuild = RunCommand("matching", ("rebuild", "--all"))
+        registry.demo_steps.register(Extension("matching_profiles", rebuild, order=50))
 
         registry.urls.register(UrlMount("operatori/abbinamento/", "sil.matching.urls", order=90))
 

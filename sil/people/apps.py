@@ -13,7 +13,9 @@ class PeopleConfig(AppConfig):
 
         register_source("people", people_events)
 
-        from sil.core.registry import ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import ApiRoute, Extension, NavEntry, RunCommand, UrlMount, registry
+
+        registry.demo_steps.register(Extension("demo_people", RunCommand("demo_people"), order=30))
 
         registry.urls.register(UrlMount("operatori/persone/", "sil.people.urls", order=30))
         registry.navigation.register(NavEntry(_("Persone"), "people:person_list", order=20))

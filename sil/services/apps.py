@@ -12,7 +12,11 @@ class ServicesConfig(AppConfig):
 
         hooks.register()
 
-        from sil.core.registry import ApiRoute, UrlMount, registry
+        from sil.core.registry import ApiRoute, Extension, RunCommand, UrlMount, registry
+
+        registry.demo_steps.register(
+            Extension("demo_dossier", RunCommand("demo_dossier"), order=40)
+        )
 
         registry.urls.register(UrlMount("operatori/servizi/", "sil.services.urls", order=60))
 

@@ -22,7 +22,19 @@ class ShortlistsConfig(AppConfig):
             file_new_application, sender=Application, dispatch_uid="shortlists_received_cv"
         )
 
-        from sil.core.registry import EMPLOYER, ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import (
+            EMPLOYER,
+            ApiRoute,
+            Extension,
+            NavEntry,
+            RunCommand,
+            UrlMount,
+            registry,
+        )
+
+        registry.demo_steps.register(
+            Extension("demo_shortlists", RunCommand("demo_shortlists"), order=100)
+        )
 
         registry.urls.register(UrlMount("operatori/rose/", "sil.shortlists.urls", order=110))
         registry.urls.register(UrlMount("imprese/rose/", "sil.shortlists.employer_urls", order=790))

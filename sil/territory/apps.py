@@ -8,7 +8,28 @@ class TerritoryConfig(AppConfig):
     verbose_name = _("Territorio")
 
     def ready(self) -> None:
-        from sil.core.registry import ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import (
+            ApiRoute,
+            Extension,
+            NavEntry,
+            ReferenceSource,
+            UrlMount,
+            registry,
+        )
+        from sil.territory import refdata
+        from sil.territory.demo import setup_demo_offices
+
+        registry.reference_data.register(
+            ReferenceSource(
+                "territory",
+                refdata.SHIPPED,
+                refdata.read_directory,
+                refdata.plan,
+                refdata.read_packages,
+                order=10,
+            )
+        )
+        registry.demo_steps.register(Extension("demo_offices", setup_demo_offices, order=20))
 
         registry.urls.register(UrlMount("operatori/territorio/", "sil.territory.urls", order=20))
         registry.navigation.register(

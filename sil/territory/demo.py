@@ -7,8 +7,11 @@ action as `sil offices import`, so the demo exercises the real code path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.management.base import CommandError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from sil.core.commands import ErrorLog, InputErrors, Row
 from sil.territory.actions import OfficeImportResult, do_import_offices
@@ -195,3 +198,20 @@ def do_setup_demo_offices() -> OfficeImportResult:
     )
     errors.raise_if_any()
     return do_import_offices(items)
+
+
+def setup_demo_offices(*, verbosity: int, stdout: Any, stderr: Any) -> None:
+    """The demo step (`sil demo_setup`): the demo offices, reporting what changed."""
+    try:
+        result = do_setup_demo_offices()
+    except InputErrors as exc:
+        raise CommandError("\n".join(exc.messages)) from exc
+    if verbosity:
+        stdout.write(
+            _("Uffici dimostrativi: %(c)d creati, %(u)d aggiornati, %(s)d invariati.")
+            % {
+                "c": result.offices.created,
+                "u": result.offices.updated,
+                "s": result.offices.unchanged,
+            }
+        )

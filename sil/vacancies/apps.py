@@ -14,7 +14,20 @@ class VacanciesConfig(AppConfig):
         # After the employers (order 20): vacancies need firms to belong to.
         sections.register("vacancies", generate_section, order=30)
 
-        from sil.core.registry import CITIZEN, EMPLOYER, ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import (
+            CITIZEN,
+            EMPLOYER,
+            ApiRoute,
+            Extension,
+            NavEntry,
+            RunCommand,
+            UrlMount,
+            registry,
+        )
+
+        registry.demo_steps.register(
+            Extension("demo_vacancies", RunCommand("demo_vacancies"), order=80)
+        )
 
         registry.urls.register(UrlMount("operatori/offerte/", "sil.vacancies.urls", order=80))
         registry.urls.register(

@@ -1,9 +1,10 @@
 """`sil refdata load [DIR | --packages] [--dry-run]`: reference data in one transaction.
 
-Without DIR, the openly licensed files that ship with OpenSIL (`sil/territory/data`,
-`sil/classifications/data`, provenance in their SOURCES.md). DIR holds files in the same
-formats, plain or gzip-compressed (recognised by name, see sil/territory/refdata.py and
-sil/classifications/refdata.py); --packages takes what the installed packages provide
+The tables are those of `registry.reference_data`, which each app fills from its ready()
+(territory, classifications…), read in their order and written in one transaction. Without DIR,
+each app's openly licensed files that ship with OpenSIL (`sil/<app>/data`, provenance in their
+SOURCES.md). DIR holds files in the same formats, plain or gzip-compressed (recognised by name,
+see each app's `refdata.py`); --packages takes what the installed packages provide
 (municipalities, foreign states and ATECO only).
 """
 
@@ -17,9 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from sil.classifications import refdata as classifications
 from sil.core.commands import ErrorLog, Step, SyncResult
-from sil.territory import refdata as territory
+from sil.core.registry import registry
 
 
 class Command(BaseCommand):
@@ -62,21 +62,18 @@ class Command(BaseCommand):
     def prepare(
         self, directory: Path | None, errors: ErrorLog, packages: bool = False
     ) -> list[Step]:
+        sources = list(registry.reference_data)
         if packages:
-            t_data = territory.read_packages(errors)
-            c_data = classifications.read_packages(errors)
-            return [*territory.plan(t_data), *classifications.plan(c_data)]
-        if directory is None:
-            # Each app reads its own shipped folder: territory first, classifications after.
-            t_data = territory.read_directory(territory.SHIPPED, errors)
-            c_data = classifications.read_directory(classifications.SHIPPED, errors)
-            return [*territory.plan(t_data), *classifications.plan(c_data)]
-        if not directory.is_dir():
+            read = [(s, s.read_packages(errors)) for s in sources if s.read_packages is not None]
+        elif directory is None:
+            # Each app reads its own shipped folder, in the registry's order.
+            read = [(s, s.read_directory(s.shipped, errors)) for s in sources]
+        elif not directory.is_dir():
             raise CommandError(_("%s: cartella non trovata") % directory)
-        t_data = territory.read_directory(directory, errors)
-        c_data = classifications.read_directory(directory, errors)
-        steps = [*territory.plan(t_data), *classifications.plan(c_data)]
-        if not steps and not errors:
+        else:
+            read = [(s, s.read_directory(directory, errors)) for s in sources]
+        steps = [step for source, data in read for step in source.plan(data)]
+        if directory is not None and not steps and not errors:
             raise CommandError(_("%s: nessun file di riferimento riconosciuto") % directory)
         return steps
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from sil.core.management.commands.demo_setup import FOLLOW_UPS
+from sil.core.registry import registry
 from sil.did.models import Did, DidEvent, DidEventKind, DidState, Suspension
 from sil.dossier.models import Education, LanguageSkill, WorkExperience
 from sil.services.models import Policy, PolicyEvent
@@ -115,5 +115,5 @@ def test_refused_outside_demo_mode(settings):
 
 
 def test_demo_setup_runs_it_after_the_people():
-    names = [name for name, *_ in FOLLOW_UPS]
+    names = [step.name for step in registry.demo_steps]
     assert names.index("demo_dossier") == names.index("demo_people") + 1
