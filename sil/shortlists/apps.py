@@ -22,7 +22,12 @@ class ShortlistsConfig(AppConfig):
             file_new_application, sender=Application, dispatch_uid="shortlists_received_cv"
         )
 
-        from sil.core.registry import EMPLOYER, ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import EMPLOYER, ApiRoute, MessageKind, NavEntry, UrlMount, registry
+        from sil.shortlists.notifications import KIND, TEMPLATES
+
+        registry.message_kinds.register(
+            MessageKind(KIND, _("Rosa di candidati inviata, all'impresa"), TEMPLATES)
+        )
 
         registry.urls.register(UrlMount("operatori/rose/", "sil.shortlists.urls", order=110))
         registry.urls.register(UrlMount("imprese/rose/", "sil.shortlists.employer_urls", order=790))
