@@ -15,7 +15,12 @@ class EmployersConfig(AppConfig):
         timeline.register_source("employers.sites", timeline.site_events)
         timeline.register_source("employers.users", timeline.user_events)
 
-        from sil.core.registry import EMPLOYER, ApiRoute, NavEntry, UrlMount, registry
+        from sil.core.registry import EMPLOYER, ApiRoute, MessageKind, NavEntry, UrlMount, registry
+        from sil.employers.notifications import KIND, TEMPLATES
+
+        registry.message_kinds.register(
+            MessageKind(KIND, _("Invito all'area imprese, all'utente dell'impresa"), TEMPLATES)
+        )
 
         registry.urls.register(UrlMount("operatori/imprese/", "sil.employers.urls", order=70))
         registry.urls.register(UrlMount("imprese/", "sil.employers.area_urls", order=800))
