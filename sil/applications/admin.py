@@ -45,6 +45,6 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
 @admin.register(ApplicationNotification)
 class ApplicationNotificationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "kind"]
+    list_display = ["id", "kind", "created_at"]
+    list_filter = ["kind"]
     raw_id_fields = ["application", "event"]

@@ -55,6 +55,11 @@ class ApplicationsConfig(AppConfig):
             )
         )
 
+        from sil.applications.notifications import MESSAGES
+
+        for message in MESSAGES:
+            registry.message_kinds.register(message.message_kind())
+
         from sil.applications.api import ROUTES
 
         for n, (prefix, viewset, basename) in enumerate([*ROUTES]):

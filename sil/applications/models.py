@@ -204,15 +204,13 @@ class ApplicationEvent(models.Model):
         return f"{self.get_state_after_display()} ({self.at:%d/%m/%Y %H:%M})"
 
 
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("da inviare")
-    SENT = "sent", _("inviata")
-    FAILED = "failed", _("non consegnabile")
-
-
 class ApplicationNotification(models.Model):
-    """A message about an application event, stored when the event is written and sent by the
-    worker. (event, kind) is unique: a message is never written, hence never sent, twice."""
+    """A message about an application event, as the office and the firm read it.
+
+    (event, kind) is unique: a message is never written, hence never sent, twice. The outbox
+    (notifications) sends it, one row per recipient; `outbox_messages` are those rows, whose
+    statuses the pages show.
+    """
 
     application = models.ForeignKey(
         Application,
@@ -231,28 +229,20 @@ class ApplicationNotification(models.Model):
     recipients = ArrayField(models.EmailField(), verbose_name=_("destinatari"))
     subject = models.CharField(_("oggetto"), max_length=200)
     body = models.TextField(_("testo"))
-    status = models.CharField(
-        _("stato"),
-        max_length=10,
-        choices=NotificationStatus.choices,
-        default=NotificationStatus.PENDING,
+    outbox_messages = models.ManyToManyField(
+        "notifications.OutboxMessage",
+        related_name="+",
+        blank=True,
+        verbose_name=_("messaggi in uscita"),
     )
-    attempts = models.PositiveIntegerField(_("tentativi"), default=0)
-    provider_response = models.TextField(_("risposta del server di posta"), blank=True)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
-    last_attempt_at = models.DateTimeField(_("ultimo tentativo"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notifica della candidatura")
         verbose_name_plural = _("notifiche delle candidature")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"], name="appnotif_status_created")]
         constraints = [
             models.UniqueConstraint(fields=["event", "kind"], name="appnotif_once_per_event"),
-            models.CheckConstraint(
-                condition=Q(status__in=NotificationStatus.values), name="appnotif_status_valid"
-            ),
         ]
 
     def __str__(self) -> str:

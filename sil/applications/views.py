@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from sil.core.audit import log_access
 from sil.core.models import AccessAction
 from sil.core.permissions import visible_office_ids
 from sil.core.web import operator_required
+from sil.notifications.models import OutboxMessage
 from sil.territory.models import Office, OfficeKind
 
 PAGE_SIZE = 25
@@ -105,6 +106,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "events": list(application.events.all()),
+            "notifications": list(
+                application.notifications.order_by("created_at", "id").prefetch_related(
+                    Prefetch("outbox_messages", OutboxMessage.objects.order_by("recipient", "id"))
+                )
+            ),
             "form": StateChangeForm(targets=targets) if targets else None,
             "vacancy_url": public_vacancy_url(application.vacancy),
             "breadcrumbs": _crumbs((str(application), None)),

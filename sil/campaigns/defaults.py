@@ -4,8 +4,8 @@ Written for recipients with little digital confidence: short sentences, what to 
 when, the number to call and the personal link. SMS texts stay within one or two GSM-7
 segments once the placeholders are filled (no accented capitals, no curly quotes).
 
-Placeholders: {nome} {cognome} {data} {ora} {sede} {indirizzo} {link} {telefono}; the OTP step
-also has {codice}.
+Placeholders: {nome} {cognome} {data} {ora} {sede} {indirizzo} {link} {telefono}. (The code that
+signs a service pact is not a campaign message: services.pacts writes it.)
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 from sil.campaigns.models import TemplateStep
 
 PLACEHOLDERS = ("nome", "cognome", "data", "ora", "sede", "indirizzo", "link", "telefono")
-OTP_PLACEHOLDERS = (*PLACEHOLDERS, "codice")
 
 # Example values used to preview texts and count SMS segments before sending.
 SAMPLE = {
@@ -25,7 +24,6 @@ SAMPLE = {
     "indirizzo": "Via Roma 1, Napoli",
     "link": "https://sil.example.it/a/3f9k2x",
     "telefono": "081 000 0000",
-    "codice": "482913",
 }
 
 # (step, channel, language) -> (subject, body)
@@ -184,39 +182,6 @@ TEXTS: dict[tuple[str, str, str], tuple[str, str]] = {
         "Dear {nome}, the appointment on {data} at {ora} is cancelled. We will contact you "
         "again with a new date.\n\nInformation: {telefono}.",
     ),
-    # -- otp (signature of the Patto)
-    (TemplateStep.OTP, "sms", "it"): (
-        "",
-        "Centro per l'Impiego: il codice per firmare il Patto di servizio e {codice}. "
-        "Non darlo a nessuno al telefono.",
-    ),
-    (TemplateStep.OTP, "sms", "en"): (
-        "",
-        "Job Centre: the code to sign your service agreement is {codice}. "
-        "Do not give it to anyone on the phone.",
-    ),
-    (TemplateStep.OTP, "email", "it"): (
-        "Codice per firmare il Patto di servizio",
-        "Gentile {nome} {cognome},\n\nil codice per firmare il Patto di servizio è: {codice}\n\n"
-        "Lo dica solo all'operatore che è con lei. Se non ha chiesto lei il codice, chiami il "
-        "{telefono}.",
-    ),
-    (TemplateStep.OTP, "email", "en"): (
-        "Code to sign your service agreement",
-        "Dear {nome} {cognome},\n\nthe code to sign your service agreement is: {codice}\n\n"
-        "Tell it only to the operator who is with you. If you did not ask for it, call "
-        "{telefono}.",
-    ),
-    (TemplateStep.OTP, "appio", "it"): (
-        "Codice per firmare il Patto di servizio",
-        "Il codice per firmare il Patto di servizio è **{codice}**. Lo dica solo all'operatore "
-        "che è con lei.",
-    ),
-    (TemplateStep.OTP, "appio", "en"): (
-        "Code to sign your service agreement",
-        "The code to sign your service agreement is **{codice}**. Tell it only to the operator "
-        "who is with you.",
-    ),
 }
 
 LANGUAGES = ("it", "en")
@@ -225,7 +190,3 @@ LANGUAGES = ("it", "en")
 def default_text(step: str, channel: str, language: str = "it") -> tuple[str, str]:
     """(subject, body) of the default text; the Italian one when the language has none."""
     return TEXTS.get((step, channel, language)) or TEXTS.get((step, channel, "it"), ("", ""))
-
-
-def allowed_placeholders(step: str) -> tuple[str, ...]:
-    return OTP_PLACEHOLDERS if step == TemplateStep.OTP else PLACEHOLDERS

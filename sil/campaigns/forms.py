@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sil.campaigns.defaults import LANGUAGES, allowed_placeholders
+from sil.campaigns.defaults import LANGUAGES, PLACEHOLDERS
 from sil.campaigns.models import BenefitProgramme, Campaign, TemplateStep
 from sil.notifications.models import Channel
 
@@ -150,7 +150,7 @@ class TemplatesForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for group in self.groups:
-            allowed = set(allowed_placeholders(group["step"]))
+            allowed = set(PLACEHOLDERS)
             for field in (group["subject"], group["body"]):
                 if field is None:
                     continue
@@ -165,9 +165,7 @@ class TemplatesForm(forms.Form):
                         _("Segnaposto sconosciuto: %(names)s. Si possono usare: %(allowed)s.")
                         % {
                             "names": ", ".join("{" + n + "}" for n in unknown),
-                            "allowed": " ".join(
-                                "{" + n + "}" for n in allowed_placeholders(group["step"])
-                            ),
+                            "allowed": " ".join("{" + n + "}" for n in PLACEHOLDERS),
                         },
                     )
         return data

@@ -133,7 +133,6 @@ class TemplateStep(models.TextChoices):
     REMINDER = "reminder", _("promemoria")
     MOVED = "moved", _("appuntamento spostato")
     CANCELLED = "cancelled", _("appuntamento annullato")
-    OTP = "otp", _("codice per la firma del Patto")
 
 
 class MessageTemplate(models.Model):

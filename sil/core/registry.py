@@ -11,8 +11,9 @@ an app means registering its entries here from its own `ready()`, with no edit e
 - `timelines`: event sources per subject (``"person"``, ``"employer"``);
 - `reference_data`: the reference tables an app loads with `sil refdata load`;
 - `demo_steps`: what `sil demo_setup` runs, in order;
-- `sap_sections`, `message_kinds`, `search_sources`, `indicators`: the stores the
-  demo, the SAP export, the outbox, the site search and the observatory read.
+- `message_kinds`: the kinds of message the outbox sends, with their templates (MessageKind);
+- `sap_sections`, `search_sources`, `indicators`: the stores the SAP export, the site search
+  and the observatory read.
 
 See docs/architecture.md.
 """
@@ -184,6 +185,25 @@ class ReferenceSource:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class MessageKind:
+    """A kind of message sent through the outbox, with a Django template per channel and part.
+
+    The templates are `<templates>/<channel>_subject.txt` (not for SMS) and
+    `<templates>/<channel>_body.txt`, rendered in the recipient's language. `name` is stored on
+    every outbox row of this kind, e.g. ``"shortlists.shortlist_sent"``.
+    """
+
+    name: str
+    label: Any  # lazily translated, shown on the outbox pages
+    templates: str
+    channels: frozenset[str] = frozenset({"email"})
+    order: int = 100
+
+    def template(self, channel: str, part: str) -> str:
+        return f"{self.templates}/{channel}_{part}.txt"
+
+
 class Registry:
     def __init__(self) -> None:
         self.navigation: Store[NavEntry] = Store("navigation", lambda e: (e.audiences, e.url_name))
@@ -195,7 +215,7 @@ class Registry:
         # Demo steps: `run(verbosity=…, stdout=…, stderr=…)`, idempotent; lower orders first.
         self.demo_steps: Store[Extension] = Store("demo_steps", lambda e: e.name)
         self.sap_sections: Store[Extension] = Store("sap_sections", lambda e: e.name)
-        self.message_kinds: Store[Extension] = Store("message_kinds", lambda e: e.name)
+        self.message_kinds: Store[MessageKind] = Store("message_kinds", lambda k: k.name)
         self.search_sources: Store[Extension] = Store("search_sources", lambda e: e.name)
         self.indicators: Store[Extension] = Store("indicators", lambda e: e.name)
 

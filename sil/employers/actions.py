@@ -558,14 +558,14 @@ def do_invite_employer_user(
 ) -> EmployerMembership:
     """Add a user and send them, once committed, an e-mail with a link to set their password
     (new accounts) or to sign in (existing ones)."""
-    from sil.employers.tasks import send_invitation
+    from sil.employers.notifications import queue_invitation
 
     with transaction.atomic():
         membership = do_add_employer_user(
             employer, email=email, first_name=first_name, last_name=last_name, role=role, by=by
         )
-        # Deferred inside the transaction: a rolled-back invitation leaves no job behind.
-        send_invitation.defer(membership_id=membership.pk)
+        # In the same transaction: a rolled-back invitation leaves no message behind.
+        queue_invitation(membership)
     return membership
 
 

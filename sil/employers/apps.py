@@ -19,12 +19,17 @@ class EmployersConfig(AppConfig):
             EMPLOYER,
             ApiRoute,
             Extension,
+            MessageKind,
             NavEntry,
             RunCommand,
             UrlMount,
             registry,
         )
+        from sil.employers.notifications import KIND, TEMPLATES
 
+        registry.message_kinds.register(
+            MessageKind(KIND, _("Invito all'area imprese, all'utente dell'impresa"), TEMPLATES)
+        )
         registry.demo_steps.register(
             Extension("demo_employers", RunCommand("demo_employers"), order=70)
         )

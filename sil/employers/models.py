@@ -179,6 +179,15 @@ class EmployerMembership(models.Model):
     role = models.CharField(
         _("ruolo"), max_length=10, choices=EmployerRole.choices, default=EmployerRole.RECRUITER
     )
+    # The invitation e-mail in the outbox (notifications), whose status the firm's page shows.
+    invitation = models.OneToOneField(
+        "notifications.OutboxMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invito"),
+    )
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
 
     class Meta:

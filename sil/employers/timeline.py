@@ -49,7 +49,7 @@ def own_prefetches() -> list[Prefetch[Any]]:
         ),
         Prefetch(
             "memberships",
-            queryset=EmployerMembership.objects.select_related("user").order_by(
+            queryset=EmployerMembership.objects.select_related("user", "invitation").order_by(
                 "user__last_name", "user__first_name", "id"
             ),
         ),

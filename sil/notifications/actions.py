@@ -51,6 +51,7 @@ class MessageSpec:
     not_after: dt.datetime | None = None
     # Each {filename, mimetype, content_b64}: e-mail only (an .ics invitation).
     attachments: Sequence[dict[str, str]] = field(default_factory=tuple)
+    kind: str = ""  # a registered MessageKind's name (notifications.messages.compose)
 
 
 def rank_sql(column: str) -> str:
@@ -61,19 +62,20 @@ def rank_sql(column: str) -> str:
 
 _INSERT = f"""
 INSERT INTO {TABLE} (
-    person_id, topic, step, channel, recipient, language, subject, body, html_body,
+    person_id, topic, step, kind, channel, recipient, language, subject, body, html_body,
     attachments, segments, status, send_after, not_after, attempts, provider,
     provider_message_id, last_error, created_at, status_changed_at
 )
-SELECT v.person_id, v.topic, v.step, v.channel, v.recipient, v.language, v.subject, v.body,
+SELECT v.person_id, v.topic, v.step, v.kind, v.channel, v.recipient, v.language, v.subject, v.body,
        v.html_body, v.attachments::jsonb, v.segments, 'pending', v.send_after, v.not_after, 0,
        '', '', '', %(now)s, %(now)s
 FROM unnest(
-    %(person_id)s::bigint[], %(topic)s::text[], %(step)s::text[], %(channel)s::text[],
+    %(person_id)s::bigint[], %(topic)s::text[], %(step)s::text[], %(kind)s::text[],
+    %(channel)s::text[],
     %(recipient)s::text[], %(language)s::text[], %(subject)s::text[], %(body)s::text[],
     %(html_body)s::text[], %(attachments)s::text[], %(segments)s::int[],
     %(send_after)s::timestamptz[], %(not_after)s::timestamptz[]
-) AS v(person_id, topic, step, channel, recipient, language, subject, body, html_body,
+) AS v(person_id, topic, step, kind, channel, recipient, language, subject, body, html_body,
        attachments, segments, send_after, not_after)
 ON CONFLICT ON CONSTRAINT outbox_business_key DO NOTHING
 """  # noqa: S608 - identifiers are ours, values are parameters
@@ -82,6 +84,7 @@ _COLUMNS = (
     "person_id",
     "topic",
     "step",
+    "kind",
     "channel",
     "recipient",
     "language",
@@ -104,6 +107,7 @@ def _columns(specs: Sequence[MessageSpec], now: dt.datetime) -> dict[str, list[A
         columns["person_id"].append(spec.person_id)
         columns["topic"].append(spec.topic)
         columns["step"].append(spec.step)
+        columns["kind"].append(spec.kind)
         columns["channel"].append(spec.channel)
         columns["recipient"].append(spec.recipient)
         columns["language"].append(spec.language)

@@ -74,6 +74,11 @@ class OutboxMessage(models.Model):
     # channel it forms the business key.
     topic = models.CharField(_("argomento"), max_length=60)
     step = models.CharField(_("passo"), max_length=60)
+    # The registered message kind (registry.message_kinds) whose templates wrote the text;
+    # empty for texts written elsewhere (campaign templates typed by operators).
+    kind = models.CharField(
+        _("tipo di messaggio"), max_length=60, blank=True, default="", db_default=""
+    )
     channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("destinatario"), max_length=254)
     language = models.CharField(_("lingua"), max_length=8, default="it")

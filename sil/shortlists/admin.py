@@ -48,8 +48,8 @@ class ShortlistAdmin(ReadOnlyAdmin):
 
 @admin.register(ShortlistMessage)
 class ShortlistMessageAdmin(ReadOnlyAdmin):
-    list_display = ["recipient", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status"]
+    list_display = ["recipient", "subject", "created_at"]
+    raw_id_fields = ["shortlist", "outbox_message"]
     show_full_result_count = False
 
 

@@ -26,12 +26,17 @@ class ShortlistsConfig(AppConfig):
             EMPLOYER,
             ApiRoute,
             Extension,
+            MessageKind,
             NavEntry,
             RunCommand,
             UrlMount,
             registry,
         )
+        from sil.shortlists.notifications import KIND, TEMPLATES
 
+        registry.message_kinds.register(
+            MessageKind(KIND, _("Rosa di candidati inviata, all'impresa"), TEMPLATES)
+        )
         registry.demo_steps.register(
             Extension("demo_shortlists", RunCommand("demo_shortlists"), order=100)
         )

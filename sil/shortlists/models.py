@@ -230,17 +230,11 @@ class ShortlistEntry(models.Model):
         return self.sent_at is not None
 
 
-class MessageStatus(models.TextChoices):
-    PENDING = "pending", _("da inviare")
-    SENT = "sent", _("inviato")
-    FAILED = "failed", _("non recapitabile")
-
-
 class ShortlistMessage(models.Model):
     """The e-mail telling one recipient of the firm that a shortlist is waiting.
 
-    Stored before sending (in the same transaction as the shortlist's move), sent on commit by
-    the worker with retries; one row per recipient and shortlist, so a retry never sends twice.
+    Written in the same transaction as the shortlist's move, with its outbox row (the outbox
+    sends it and holds its status); one row per recipient and shortlist, so nothing goes twice.
     """
 
     shortlist = models.ForeignKey(
@@ -249,14 +243,15 @@ class ShortlistMessage(models.Model):
     recipient = models.EmailField(_("destinatario"))
     subject = models.CharField(_("oggetto"), max_length=300)
     body = models.TextField(_("testo"))
-    status = models.CharField(
-        _("stato"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    outbox_message = models.OneToOneField(
+        "notifications.OutboxMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("messaggio in uscita"),
     )
-    attempts = models.PositiveIntegerField(_("tentativi"), default=0)
-    last_error = models.TextField(_("ultimo errore"), blank=True)
-    provider_response = models.TextField(_("risposta del server di posta"), blank=True)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("messaggio della rosa")

@@ -108,7 +108,9 @@ def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": entries,
             "consented": consented,
             "send_form": SendForm(initial={"note": shortlist.note}),
-            "recipient_messages": list(shortlist.messages.order_by("recipient")),
+            "recipient_messages": list(
+                shortlist.messages.select_related("outbox_message").order_by("recipient")
+            ),
             "breadcrumbs": _list_crumbs((str(shortlist.vacancy.title), None)),
         },
     )

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, ProgrammingError, connection, transaction
-from procrastinate.contrib.django.models import ProcrastinateJob
 
 from sil.applications.actions import (
     do_apply,
@@ -25,6 +24,7 @@ from sil.applications.models import (
     ApplicationState,
 )
 from sil.applications.queries import applications_for_employer, applications_for_vacancy
+from sil.notifications.models import OutboxMessage
 from tests.applications.factories import (
     CvFactory,
     EmployerFactory,
@@ -176,7 +176,7 @@ def test_events_are_append_only(world):
         cursor.execute("DELETE FROM applications_applicationevent WHERE id = %s", [event.pk])
 
 
-def test_each_event_stores_its_messages_once_and_defers_one_job_each(world):
+def test_each_event_stores_its_messages_once_each_with_its_outbox_rows(world):
     world["a"].email = "anna@esempio.invalid"
     world["a"].save()
     recruiter = EmployerUserFactory(member_of=world["employer"], email="hr@impresa.invalid")
@@ -197,10 +197,14 @@ def test_each_event_stores_its_messages_once_and_defers_one_job_each(world):
     kinds = sorted(application.notifications.values_list("kind", flat=True))
     # The citizen is not told of their own withdrawal; the firm is.
     assert kinds == ["new_application", "state_changed", "withdrawn"]
-    jobs = ProcrastinateJob.objects.filter(task_name="sil.applications.send_notification")
-    assert sorted(job.args["notification_id"] for job in jobs) == sorted(
-        application.notifications.values_list("pk", flat=True)
-    )
+    outbox = OutboxMessage.objects.filter(topic=f"application:{application.pk}")
+    assert sorted(outbox.values_list("kind", flat=True)) == [
+        "applications.new_application",
+        "applications.state_changed",
+        "applications.withdrawn",
+    ]
+    for notification in application.notifications.all():
+        assert notification.outbox_messages.count() == 1
 
 
 def test_vacancy_apply_email_wins_over_the_firms_users(world):
@@ -210,9 +214,9 @@ def test_vacancy_apply_email_wins_over_the_firms_users(world):
     assert application.notifications.get().recipients == ["selezione@impresa.invalid"]
 
 
-def test_a_failed_action_leaves_no_message_and_no_job(world):
+def test_a_failed_action_leaves_no_message(world):
     do_apply(world["a"], world["vacancy"], by=world["citizen_a"])
-    before = (ApplicationNotification.objects.count(), ProcrastinateJob.objects.count())
+    before = (ApplicationNotification.objects.count(), OutboxMessage.objects.count())
     with pytest.raises(ValidationError):
         do_apply(world["a"], world["vacancy"], by=world["citizen_a"])
-    assert (ApplicationNotification.objects.count(), ProcrastinateJob.objects.count()) == before
+    assert (ApplicationNotification.objects.count(), OutboxMessage.objects.count()) == before

@@ -1,66 +1,24 @@
-"""Messages of application events go out through a real SMTP server on loopback, once, with
-retries while the server is unreachable. A real procrastinate worker runs the jobs."""
+"""Messages of application events go through the notifications outbox: registered kinds, one
+message per recipient even when written twice, sent by the dispatcher to a real SMTP server
+on loopback; a permanent refusal is shown on the application's page."""
 
 from __future__ import annotations
 
-import socket
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
-from asgiref.sync import async_to_sync
-from django.utils import timezone
-from procrastinate.contrib.django import app
-from procrastinate.contrib.django.models import ProcrastinateJob
+from django.db import transaction
+from django.urls import reverse
 
 from sil.applications.actions import do_apply, do_change_state
-from sil.applications.models import ApplicationNotification, ApplicationState, NotificationStatus
-from sil.applications.notifications import deliver
-from sil.applications.tasks import NOTIFICATIONS_QUEUE, SEND_RETRY
+from sil.applications.models import ApplicationNotification, ApplicationState
+from sil.applications.notifications import write_notifications
+from sil.notifications.dispatch import dispatch
+from sil.notifications.models import MessageStatus, OutboxMessage
 from tests.applications.factories import EmployerUserFactory
+from tests.notifications.conftest import refusing_smtp, smtp
 
-
-class Inbox(MessageHandler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list = []
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield inbox
-    controller.stop()
-
-
-def run_worker_until_idle() -> None:
-    async def work() -> None:
-        async with worker_app.open_async():
-            await worker_app.run_worker_async(
-                queues=[NOTIFICATIONS_QUEUE],
-                wait=False,
-                install_signal_handlers=False,
-                listen_notify=False,
-            )
-
-    with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-        async_to_sync(work)()
+__all__ = ["refusing_smtp", "smtp"]  # fixtures of the loopback SMTP servers
 
 
 def _people(world):
@@ -69,89 +27,45 @@ def _people(world):
     return EmployerUserFactory(member_of=world["employer"], email="hr@impresa.invalid")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_worker_sends_each_message_once_through_smtp(world, smtp):
+@pytest.mark.django_db
+def test_messages_are_outbox_rows_of_their_kind_sent_once(world, smtp):
     recruiter = _people(world)
     application = do_apply(world["a"], world["vacancy"], by=world["citizen_a"])
-    do_change_state(application, ApplicationState.IN_SELECTION, recruiter)
-    run_worker_until_idle()
+    event = do_change_state(application, ApplicationState.IN_SELECTION, recruiter)
 
+    rows = OutboxMessage.objects.filter(topic=f"application:{application.pk}")
+    assert sorted(rows.values_list("kind", "recipient", "person_id")) == [
+        ("applications.new_application", "hr@impresa.invalid", None),
+        ("applications.state_changed", "anna@esempio.invalid", world["a"].pk),
+    ]
+    # Written again (a replayed event): nothing new in the outbox nor in the record.
+    with transaction.atomic():
+        assert write_notifications(event) == []
+    assert rows.count() == 2
+
+    assert dispatch().sent == 2
+    assert dispatch().sent == 0
     assert sorted(m["To"] for m in smtp.messages) == ["anna@esempio.invalid", "hr@impresa.invalid"]
     to_citizen = next(m for m in smtp.messages if m["To"] == "anna@esempio.invalid")
     assert "in selezione" in str(make_header(decode_header(to_citizen["Subject"])))
-    notifications = ApplicationNotification.objects.filter(application=application)
-    assert set(notifications.values_list("status", flat=True)) == {NotificationStatus.SENT}
-    assert all(
-        n.attempts == 1 and n.provider_response.startswith("accepted") for n in notifications
-    )
-    jobs = ProcrastinateJob.objects.filter(
-        args__notification_id__in=list(notifications.values_list("pk", flat=True))
-    )
-    assert set(jobs.values_list("status", flat=True)) == {"succeeded"}
-
-    # Delivering again (a duplicated job, a manual retry) sends nothing more.
-    for notification in notifications:
-        deliver(notification.pk)
-    assert len(smtp.messages) == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_unreachable_server_is_retried_then_delivered(world, settings, smtp):
-    _people(world)
-    live_port = settings.EMAIL_PORT
-    settings.EMAIL_PORT = free_port()  # nobody listens there
-    application = do_apply(world["a"], world["vacancy"], by=world["citizen_a"])
-    run_worker_until_idle()
-
-    notification = ApplicationNotification.objects.get(application=application)
-    assert notification.status == NotificationStatus.PENDING
-    assert notification.attempts == 1
-    assert (
-        "Connection" in notification.provider_response
-        or "refused" in notification.provider_response
-    )
-    job = ProcrastinateJob.objects.get(args__notification_id=notification.pk)
-    assert job.status == "todo" and job.attempts == 1 and job.scheduled_at > timezone.now()
-
-    # The server is back; the retry comes due.
-    settings.EMAIL_PORT = live_port
-    ProcrastinateJob.objects.filter(pk=job.pk).update(scheduled_at=timezone.now())
-    run_worker_until_idle()
-    notification.refresh_from_db()
-    assert notification.status == NotificationStatus.SENT
-    assert notification.attempts == 2
-    assert [m["To"] for m in smtp.messages] == ["hr@impresa.invalid"]
+    for notification in ApplicationNotification.objects.filter(application=application):
+        assert [m.status for m in notification.outbox_messages.all()] == [MessageStatus.SENT]
 
 
 @pytest.mark.django_db
-def test_permanent_refusal_is_not_retried(world, settings):
-    class Refuse(MessageHandler):
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-            return "550 5.1.1 mailbox unavailable"
-
-        def handle_message(self, message):  # pragma: no cover - never reached
-            raise AssertionError
-
-    controller = Controller(Refuse(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-        _people(world)
-        application = do_apply(world["a"], world["vacancy"], by=world["citizen_a"])
-        notification = deliver(application.notifications.get().pk)
-    finally:
-        controller.stop()
-    assert notification.status == NotificationStatus.FAILED
-    assert "550" in notification.provider_response
-
-
-@pytest.mark.django_db
-def test_last_attempt_gives_up(world, settings):
+def test_permanent_refusal_marks_the_message_failed_on_the_page(client, world, refusing_smtp):
     _people(world)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     application = do_apply(world["a"], world["vacancy"], by=world["citizen_a"])
-    notification = deliver(application.notifications.get().pk, final_attempt=True)
-    assert notification.status == NotificationStatus.FAILED
-    assert SEND_RETRY.max_attempts == 6
+    stats = dispatch()
+    assert (stats.sent, stats.failed, stats.retried) == (0, 1, 0)
+    message = application.notifications.get().outbox_messages.get()
+    assert message.status == MessageStatus.FAILED
+    (attempt,) = message.delivery_attempts.all()
+    assert attempt.permanent and "550" in attempt.response
+
+    client.force_login(world["operator_a"])
+    page = client.get(reverse("applications:application_detail", args=[application.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Avvisi inviati" in text
+    assert "hr@impresa.invalid" in text and "non consegnato" in text

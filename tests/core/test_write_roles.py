@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
-from sil.api_urls import router
 
 from sil.accounts.models import Role
+from sil.api_urls import router
 from sil.core.api import do_issue_api_token
 from sil.core.permissions import (
     MATRIX,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from email.header import decode_header, make_header
+
 import pytest
 from django.core.exceptions import ValidationError
-from procrastinate.contrib.django.models import ProcrastinateJob
+from django.db import transaction
+from django.urls import reverse
 
 from sil.accounts.models import User, UserKind
 from sil.employers.actions import (
@@ -20,11 +23,16 @@ from sil.employers.actions import (
 )
 from sil.employers.codes import make_vat_number
 from sil.employers.models import DirectoryConsent, Employer, EmployerMembership, EmployerRole
-from sil.employers.tasks import send_invitation_now
+from sil.employers.notifications import queue_invitation
 from sil.employers.timeline import timeline
+from sil.notifications.dispatch import dispatch
+from sil.notifications.models import MessageStatus, OutboxMessage
 from sil.territory.models import Municipality
 from tests.employers.factories import EmployerFactory, EmployerSiteFactory, ateco, employer_user
 from tests.factories import CompetenceFactory, MunicipalityFactory, OfficeFactory, UserFactory
+from tests.notifications.conftest import refusing_smtp, smtp
+
+__all__ = ["refusing_smtp", "smtp"]  # fixtures of the loopback SMTP servers
 
 pytestmark = pytest.mark.django_db
 
@@ -222,26 +230,50 @@ def test_weak_password_writes_nothing():
     assert not User.objects.filter(email="x@example.it").exists()
 
 
-def test_invitation_is_deferred_in_the_transaction_and_sends_a_set_password_link(mailoutbox):
+def test_invitation_goes_through_the_outbox_once_with_a_set_password_link(smtp):
     employer = EmployerFactory(name="Vesuvio S.r.l.")
     membership = do_invite_employer_user(
         employer, email="nuovo@example.it", first_name="Nuovo", last_name="Utente"
     )
     assert not membership.user.has_usable_password()
-    job = ProcrastinateJob.objects.get(task_name="sil.employers.send_invitation")
-    assert job.args == {"membership_id": membership.pk}
-    assert send_invitation_now(membership.pk)
-    message = mailoutbox[-1]
-    assert message.to == ["nuovo@example.it"]
-    assert "Vesuvio S.r.l." in message.subject
-    assert "/account/password/reset/key/" in message.body
-    assert "due fattori" in message.body
+    outbox = OutboxMessage.objects.get(topic=f"employer:{employer.pk}")
+    assert (outbox.kind, outbox.person_id, outbox.recipient) == (
+        "employers.invitation",
+        None,
+        "nuovo@example.it",
+    )
+    assert membership.invitation == outbox  # the firm's record of what it was sent
+    with transaction.atomic():
+        assert queue_invitation(membership) == outbox  # queued again: the same message
+    assert OutboxMessage.objects.count() == 1
+
+    assert dispatch().sent == 1
+    assert dispatch().sent == 0
+    (received,) = smtp.messages
+    assert received["To"] == "nuovo@example.it"
+    assert "Vesuvio S.r.l." in str(make_header(decode_header(received["Subject"])))
+    body = received.get_payload(decode=True).decode()
+    assert "/account/password/reset/key/" in body
+    assert "due fattori" in body
 
 
-def test_failed_invitation_leaves_no_job():
+def test_refused_invitation_is_failed_on_the_firms_page(client, refusing_smtp):
+    employer = EmployerFactory()
+    membership = do_invite_employer_user(
+        employer, email="nessuno@example.it", first_name="A", last_name="B"
+    )
+    assert dispatch().failed == 1
+    membership.refresh_from_db()
+    assert membership.invitation.status == MessageStatus.FAILED
+    client.force_login(UserFactory(operator_of=OfficeFactory()))
+    page = client.get(reverse("employers:employer_detail", args=[employer.pk])).content.decode()
+    assert "invito: non consegnato" in page
+
+
+def test_failed_invitation_leaves_no_message():
     with pytest.raises(ValidationError):
         do_invite_employer_user(EmployerFactory(), email="bad", first_name="A", last_name="B")
-    assert not ProcrastinateJob.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_last_admin_cannot_be_removed_or_demoted():

@@ -30,17 +30,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[Inbox]:
-    inbox = Inbox()
+class RefusingInbox(Inbox):
+    """A server that refuses every recipient for good (550: no such mailbox)."""
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
+        return "550 5.1.1 mailbox unavailable"
+
+
+def _serve(settings: Any, inbox: Inbox) -> Iterator[Inbox]:
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
+    settings.SIL_NOTIFICATIONS_DEMO_SINK = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Inbox]:
+    """An SMTP server on loopback that accepts everything; Django's mail goes there."""
+    yield from _serve(settings, Inbox())
+
+
+@pytest.fixture
+def refusing_smtp(settings: Any) -> Iterator[Inbox]:
+    """An SMTP server on loopback that refuses every recipient permanently."""
+    yield from _serve(settings, RefusingInbox())
 
 
 @pytest.fixture

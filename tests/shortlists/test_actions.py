@@ -1,28 +1,32 @@
 import pytest
-from django.core import mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
-from procrastinate.contrib.django.models import ProcrastinateJob
 
 from sil.applications.actions import do_apply
 from sil.applications.models import ApplicationState
 from sil.employers import timeline as employer_timeline
+from sil.notifications.dispatch import dispatch
+from sil.notifications.models import MessageStatus as NotificationStatus
+from sil.notifications.models import OutboxMessage
 from sil.people import timeline
 from sil.shortlists import actions
 from sil.shortlists.machine import ShortlistTransitionError
 from sil.shortlists.models import (
-    MessageStatus,
     ReceivedCv,
     Shortlist,
     ShortlistEntry,
     ShortlistMessage,
     ShortlistState,
 )
-from sil.shortlists.notifications import deliver
+from sil.shortlists.notifications import queue_shortlist_sent
 from sil.vacancies.models import VacancyState
 from tests.applications.factories import CvFactory, citizen_for
+from tests.notifications.conftest import refusing_smtp, smtp
 from tests.shortlists.conftest import contact
 from tests.vacancies.factories import EmployerMembershipFactory
+
+__all__ = ["refusing_smtp", "smtp"]  # fixtures of the loopback SMTP servers
 
 pytestmark = pytest.mark.django_db
 
@@ -112,36 +116,39 @@ def test_sent_shortlist_is_frozen_and_new_candidates_open_a_new_one(world, sent)
     assert second.state == ShortlistState.DRAFT
 
 
-def test_email_is_stored_per_recipient_deferred_and_sent_once(world, sent):
+def test_email_goes_through_the_outbox_per_recipient_and_once(world, sent, smtp):
     messages = list(ShortlistMessage.objects.filter(shortlist=sent).order_by("recipient"))
     assert [m.recipient for m in messages] == [
         "lavoro@conserve.example.it",
         "selezione@conserve.example.it",
     ]
-    jobs = ProcrastinateJob.objects.filter(task_name="sil.shortlists.send_message")
-    assert sorted(job.args["message_id"] for job in jobs) == sorted(m.pk for m in messages)
+    outbox = OutboxMessage.objects.filter(topic=f"shortlist:{sent.pk}").order_by("recipient")
+    assert [(o.kind, o.person_id, o.recipient) for o in outbox] == [
+        ("shortlists.shortlist_sent", None, m.recipient) for m in messages
+    ]
+    assert [m.outbox_message_id for m in messages] == [o.pk for o in outbox]
     assert "Magazziniere con patente C" in messages[0].subject
     assert f"/imprese/rose/ricevute/{sent.pk}/" in messages[0].body
     assert "Colloqui a marzo." in messages[0].body
-    mail.outbox.clear()
-    for message in messages:
-        assert deliver(message.pk) == MessageStatus.SENT
-        assert deliver(message.pk) == MessageStatus.SENT  # a retried job sends nothing
-    assert sorted(m.to[0] for m in mail.outbox) == [m.recipient for m in messages]
-    stored = ShortlistMessage.objects.get(pk=messages[0].pk)
-    assert (stored.attempts, stored.sent_at is not None) == (1, True)
+    # Queued again (a retried action): the firm's messages have no person, yet none is added.
+    with transaction.atomic():
+        queue_shortlist_sent(sent, 2)
+    assert outbox.count() == 2 and ShortlistMessage.objects.filter(shortlist=sent).count() == 2
+
+    assert dispatch().sent == 2
+    assert dispatch().sent == 0
+    assert sorted(m["To"] for m in smtp.messages) == [m.recipient for m in messages]
+    assert set(outbox.values_list("status", flat=True)) == {NotificationStatus.SENT}
 
 
-def test_failed_delivery_is_recorded_and_raised_for_retry(world, sent, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
+def test_refused_address_is_failed_and_the_page_shows_it(client, world, sent, refusing_smtp):
+    stats = dispatch()
+    assert (stats.sent, stats.failed) == (0, 2)
     message = ShortlistMessage.objects.filter(shortlist=sent).first()
-    with pytest.raises(OSError):
-        deliver(message.pk)
-    message.refresh_from_db()
-    assert message.status == MessageStatus.PENDING
-    assert message.attempts == 1
-    assert message.last_error
+    assert message.outbox_message.status == NotificationStatus.FAILED
+    client.force_login(world["operator_a"])
+    page = client.get(reverse("shortlists:shortlist_detail", args=[sent.pk])).content.decode()
+    assert f"{message.recipient}: non consegnato" in page
 
 
 def test_same_address_of_user_and_vacancy_gets_one_message(world, shortlist):
