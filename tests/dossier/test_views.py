@@ -140,7 +140,7 @@ def test_language_form(client, world):
     from sil.classifications.models import LanguageLevel
 
     c1 = LanguageLevel.objects.get(code="C1")
-    response = client.post(url, {"language": "FR", "understanding": c1.pk})
+    response = client.post(url, {"language": "fr", "understanding": c1.pk})
     assert response.status_code == 302
     assert person.language_skills.get().language == "fr"
     again = client.post(url, {"language": "fr"})
