@@ -20,7 +20,7 @@ STRICT_MODULES := sil/env.py sil/cli.py sil/core/db sil/core/actions.py sil/core
 help:
 	@echo "make demo   - install everything, start PostgreSQL, load demo data, serve on http://127.0.0.1:8000/"
 	@echo "make test   - run the whole test suite (embedded PostgreSQL, Debian's chromium for browser tests)"
-	@echo "make lint   - ruff, djlint, migrations check, mypy on strict modules"
+	@echo "make lint   - ruff, djlint, import layers, migrations check, mypy on strict modules"
 	@echo "make bench  - benchmarks at full size (1.6 M people, own cluster in var/bench; see bench/README.md)"
 	@echo "make bench-small - the same at 2,000 people (what CI runs to check they work)"
 	@echo "make test-dates - the date-sensitive tests on holiday weeks and near midnight (libfaketime)"
@@ -50,6 +50,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint sil --lint
+	$(BIN)/lint-imports --no-cache
 	SIL_TESTING=1 $(BIN)/sil makemigrations --check --dry-run
 	SIL_TESTING=1 $(BIN)/mypy --strict $(STRICT_MODULES)
 

@@ -13,12 +13,13 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sil.core.db import DateRange
 from sil.core.permissions import scope_to_offices
 from sil.people.models import Person
 
@@ -70,11 +71,6 @@ class LapseReason(models.TextChoices):
 class IncomeKind(models.TextChoices):
     EMPLOYEE = "employee", _("Lavoro dipendente o parasubordinato")
     SELF_EMPLOYED = "self_employed", _("Lavoro autonomo")
-
-
-class DateRange(models.Func):
-    function = "daterange"
-    output_field = DateRangeField()
 
 
 class DidQuerySet(models.QuerySet["Did"]):

@@ -311,7 +311,12 @@ def do_update_cv(
     by: Any = None,
 ) -> Cv:
     with action(by, "update_cv", person=cv.person_id, cv=cv.pk):
-        locked = Cv.objects.select_for_update().select_related("person").get(pk=cv.pk)
+        # The person row stays locked too, as for the other CV writes.
+        locked = (
+            Cv.objects.select_for_update(of=("self", "person"))
+            .select_related("person")
+            .get(pk=cv.pk)
+        )
         _assign(locked, data, selection)
         locked.save()
     cv.refresh_from_db()

@@ -327,8 +327,9 @@ def do_reopen_pact(pact: ServicePact, *, by: Any = None) -> ServicePact:
 def _sign(pact: ServicePact, method: str, at: dt.datetime) -> None:
     """Inside the caller's transaction, with `pact` locked."""
     check_transition(pact, PactState.SIGNED)
+    # of=: the default ordering joins the person, whose row is not to be locked here.
     previous = list(
-        ServicePact.objects.select_for_update()
+        ServicePact.objects.select_for_update(of=("self",))
         .filter(person_id=pact.person_id, state=PactState.SIGNED)
         .exclude(pk=pact.pk)
         .only("id", "state")

@@ -99,7 +99,12 @@ def _applications_by_person(vacancy: Vacancy, person_ids: Iterable[int]) -> dict
 
 
 def _lock(shortlist: Shortlist) -> Shortlist:
-    return Shortlist.objects.select_for_update().select_related("vacancy").get(pk=shortlist.pk)
+    # Locks the vacancy row as well: its writes serialise on it.
+    return (
+        Shortlist.objects.select_for_update(of=("self", "vacancy"))
+        .select_related("vacancy")
+        .get(pk=shortlist.pk)
+    )
 
 
 def _lock_entry(entry: ShortlistEntry) -> ShortlistEntry:
@@ -217,7 +222,7 @@ def do_send_shortlist(shortlist: Shortlist, user: Any, *, note: str | None = Non
         locked = _lock(shortlist)
         target = next_state(locked.state, "send")
         entries = list(
-            locked.entries.select_for_update()
+            locked.entries.select_for_update(of=("self", "person"))
             .filter(consent_to_share=True)
             .select_related("person")
         )

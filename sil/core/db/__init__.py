@@ -1,6 +1,6 @@
 """Database helpers shared by apps (the embedded PostgreSQL runner lives in .embedded)."""
 
-from django.contrib.postgres.fields import DateTimeRangeField
+from django.contrib.postgres.fields import DateRangeField, DateTimeRangeField
 from django.db.models import Func
 
 
@@ -9,3 +9,10 @@ class TsTzRange(Func):
 
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
+
+
+class DateRange(Func):
+    """daterange(start, end[, bounds]): date ranges for exclusion constraints."""
+
+    function = "daterange"
+    output_field = DateRangeField()

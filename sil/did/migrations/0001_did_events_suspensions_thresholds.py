@@ -5,7 +5,7 @@ import django.contrib.postgres.fields.ranges
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
-import sil.did.models
+import sil.core.db
 from django.conf import settings
 from django.db import migrations, models
 
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'soglia di reddito',
                 'verbose_name_plural': 'soglie di reddito',
                 'ordering': ['kind', 'valid_from'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='incomethreshold_dates'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='incomethreshold_amount'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('kind', '='), (sil.did.models.DateRange('valid_from', 'valid_to', django.contrib.postgres.fields.ranges.RangeBoundary(inclusive_upper=True)), '&&')], name='incomethreshold_no_overlap')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='incomethreshold_dates'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='incomethreshold_amount'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('kind', '='), (sil.core.db.DateRange('valid_from', 'valid_to', django.contrib.postgres.fields.ranges.RangeBoundary(inclusive_upper=True)), '&&')], name='incomethreshold_no_overlap')],
             },
         ),
         migrations.CreateModel(
@@ -238,7 +238,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='suspension',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('did', '='), (sil.did.models.DateRange('start', 'end', django.contrib.postgres.fields.ranges.RangeBoundary(inclusive_upper=True)), '&&')], name='suspension_no_overlap'),
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('did', '='), (sil.core.db.DateRange('start', 'end', django.contrib.postgres.fields.ranges.RangeBoundary(inclusive_upper=True)), '&&')], name='suspension_no_overlap'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='suspension',
