@@ -22,7 +22,7 @@ def test_names_with_control_or_bidi_characters_are_bad_rows(import_world, tmp_pa
         row(code("Bianchi", "Anna", dt.date(1985, 3, 2), "F"), "Bianchi\u202etxt.exe", "Anna"),
         row(code("Verdi", "Luca", dt.date(1990, 7, 3)), "Verdi", "Lu\x07ca"),
         row(code("Neri", "Ugo", dt.date(1970, 1, 9)), "Neri", "Ugo", household="N\u2066 9"),
-        row(code("Gialli", "Eva", dt.date(1975, 2, 8), "F"), "Gialli", "Eva", address="Via\x00 1"),
+        row(code("Gialli", "Eva", dt.date(1975, 2, 8), "F"), "Gialli", "Eva", address="Via\x1b 1"),
     ]
     report = import_file(write(tmp_path, lines), import_world["campaign"])
     assert {(e.row, e.field, e.code) for e in report.errors} == {

@@ -122,6 +122,8 @@ def test_operator_menu_fits_and_drops_down(page, axe, screens_dir):
     offers = page.locator(".dropdown-menu.show").get_by_role("link", name="Offerte")
     expect(offers).to_be_visible()
     expect(offers).to_have_attribute("aria-current", "page")
+    # The drop-down fades in: measure contrast once it is fully shown.
+    expect(page.locator(".dropdown-menu.show")).to_have_css("opacity", "1")
     page.screenshot(path=screens_dir / "menu-1280.png")
     check(axe, page, "menu with a drop-down open")
     page.set_viewport_size({"width": 390, "height": 844})
