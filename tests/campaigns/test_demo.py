@@ -6,40 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from sil.accounts.models import Role
 from sil.campaigns import demo
 from sil.campaigns.dashboard import campaign_dashboard
 from sil.campaigns.models import Campaign, CampaignState, Convocation
 from sil.notifications.models import OutboxMessage
-from tests.factories import (
-    CompetenceFactory,
-    MunicipalityFactory,
-    OfficeFactory,
-    PersonFactory,
-    UserFactory,
-)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_region():
-    naples = MunicipalityFactory(naples=True)
-    salerno = MunicipalityFactory(salerno=True)
-    offices = []
-    for code, town in (("CPI-D01", naples), ("CPI-D02", salerno)):
-        office = OfficeFactory(code=code, name=f"CPI {town.name}")
-        CompetenceFactory(office=office, municipality=town)
-        PersonFactory.create_batch(
-            7,
-            competent_office=office,
-            residence_municipality=town,
-            phone="+393331234567",
-        )
-        offices.append(office)
-    UserFactory(email="regione@demo.opensil.it", regional=True, role=Role.REGION)
-    UserFactory(email="operatore@demo.opensil.it", operator_of=offices[0])
-    return offices
 
 
 def test_demo_campaign_is_under_way_and_a_second_run_adds_nothing(demo_region):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from sil.accounts.models import Role
+from sil.accounts.models import User
 from sil.campaigns import demo
 from sil.campaigns.actions import do_create_campaign, do_move_campaign, do_set_capacities
 from sil.campaigns.dashboard import add_working_days
@@ -21,32 +21,13 @@ from sil.campaigns.models import (
     OfficeCapacity,
 )
 from sil.people.models import Person
-from tests.factories import (
-    CompetenceFactory,
-    MunicipalityFactory,
-    OfficeFactory,
-    PersonFactory,
-    UserFactory,
-)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def region():
-    naples = MunicipalityFactory(naples=True)
-    salerno = MunicipalityFactory(salerno=True)
-    offices = []
-    for code, town in (("CPI-D01", naples), ("CPI-D02", salerno)):
-        office = OfficeFactory(code=code, name=f"CPI {town.name}")
-        CompetenceFactory(office=office, municipality=town)
-        PersonFactory.create_batch(
-            7, competent_office=office, residence_municipality=town, phone="+393331234567"
-        )
-        offices.append(office)
-    regione = UserFactory(email="regione@demo.opensil.it", regional=True, role=Role.REGION)
-    UserFactory(email="operatore@demo.opensil.it", operator_of=offices[0])
-    return offices, regione
+def region(demo_region):
+    return demo_region, User.objects.get(email="regione@demo.opensil.it")
 
 
 def half_done(by) -> Campaign:
