@@ -2,7 +2,7 @@
 
 The base is every free slot of the same office, still ahead, on an active calendar and not on a
 closure day. The app that owns the appointment's topic narrows it further: it registers a rule
-for the topic's prefix in its AppConfig.ready() (campaigns: "campaign" → inside the campaign's
+for the topic's prefix in the registry's `slot_rules` store from its AppConfig.ready() (campaigns: "campaign" → inside the campaign's
 window and its per-day capacity), so appointments never imports the apps above it. The page
 lists these slots and do_move(by_citizen=True) accepts no other.
 """
@@ -16,20 +16,16 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sil.appointments.models import Appointment, Closure, Slot, SlotQuerySet
+from sil.core.registry import registry
 
 # rule(appointment, slots) -> the slots it allows (a narrower queryset).
 SlotRule = Callable[[Appointment, SlotQuerySet], SlotQuerySet]
-_RULES: dict[str, SlotRule] = {}
-
-
-def register(prefix: str, rule: SlotRule) -> None:
-    """Narrow the offer for appointments whose topic is "<prefix>:…"."""
-    _RULES[prefix] = rule
 
 
 def _rule(topic: str) -> SlotRule | None:
     prefix, sep, _rest = (topic or "").partition(":")
-    return _RULES.get(prefix) if sep else None
+    rule = registry.slot_rules.get(prefix) if sep else None
+    return rule.run if rule is not None else None
 
 
 def citizen_slots(appointment: Appointment) -> SlotQuerySet:

@@ -8,7 +8,6 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campagne di convocazione")
 
     def ready(self) -> None:
-        from sil.appointments import offers
         from sil.campaigns import launch, receivers  # noqa: F401  (launch holds a worker task)
         from sil.campaigns.outcomes import timeline_events
         from sil.campaigns.scheduling import citizen_slots
@@ -16,7 +15,6 @@ class CampaignsConfig(AppConfig):
 
         receivers.connect()
         timeline.register_source("campaigns", timeline_events)
-        offers.register("campaign", citizen_slots)
 
         from sil.core.registry import ApiRoute, Extension, NavEntry, RunCommand, UrlMount, registry
 
@@ -36,3 +34,6 @@ class CampaignsConfig(AppConfig):
 
         for n, (prefix, viewset, basename) in enumerate([*ROUTES]):
             registry.api_routes.register(ApiRoute(prefix, viewset, basename, order=110 + n))
+
+        # The citizen's link offers only slots inside the campaign's window and capacity.
+        registry.slot_rules.register(Extension("campaign", citizen_slots))

@@ -12,6 +12,7 @@ an app means registering its entries here from its own `ready()`, with no edit e
 - `reference_data`: the reference tables an app loads with `sil refdata load`;
 - `demo_steps`: what `sil demo_setup` runs, in order;
 - `message_kinds`: the kinds of message the outbox sends, with their templates (MessageKind);
+- `slot_rules`: per appointment topic, the rule that narrows the slots a citizen may move to;
 - `sap_sections`, `search_sources`, `indicators`: the stores the SAP export, the site search
   and the observatory read.
 
@@ -215,6 +216,8 @@ class Registry:
         # Demo steps: `run(verbosity=…, stdout=…, stderr=…)`, idempotent; lower orders first.
         self.demo_steps: Store[Extension] = Store("demo_steps", lambda e: e.name)
         self.sap_sections: Store[Extension] = Store("sap_sections", lambda e: e.name)
+        # Topic prefix ("campaign") → rule(appointment, slots) narrowing what a citizen's link offers.
+        self.slot_rules: Store[Extension] = Store("slot_rules", lambda e: e.name)
         self.message_kinds: Store[MessageKind] = Store("message_kinds", lambda k: k.name)
         self.search_sources: Store[Extension] = Store("search_sources", lambda e: e.name)
         self.indicators: Store[Extension] = Store("indicators", lambda e: e.name)

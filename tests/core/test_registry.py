@@ -95,6 +95,7 @@ def test_stores_iterate_in_order_and_every_named_store_exists():
         "demo_steps",
         "sap_sections",
         "message_kinds",
+        "slot_rules",
         "search_sources",
         "indicators",
     }
